@@ -1,0 +1,89 @@
+import Koa from 'koa';
+import type { Middleware } from 'koa';
+import cors from '@koa/cors';
+import { bodyParser } from '@koa/bodyparser';
+import type { AppConfig } from './config';
+import type { Logger } from './logger';
+import { ApiRouter } from './http/api-router';
+import { bodyParseError, errorHandler, inflightTracker, requestContext, securityHeaders } from './http/middleware';
+import { registerHealthRoutes } from './modules/health/health.routes';
+import { buildOpenApiDocument } from './openapi/openapi';
+import { DOCS_PAGE_HTML } from './openapi/docs-page';
+
+export const APP_VERSION = '0.1.0';
+
+export interface AppDeps {
+  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'wechat'>;
+  logger: Logger;
+  database: { kind: 'pglite' | 'postgres'; ping: () => Promise<void> };
+  /** The local WeChat stand-in, mounted under /sandbox in sandbox mode. */
+  sandbox?: Middleware;
+  /** Feature routers (each module registers its routes on an ApiRouter with prefix /api). */
+  registerRoutes?: (api: ApiRouter) => void;
+}
+
+export interface App {
+  koa: Koa;
+  api: ApiRouter;
+  /** Resolves when no request is in flight. */
+  idle: () => Promise<void>;
+  inflight: () => number;
+}
+
+/** Builds the Koa application; no port is opened here (tests call `app.koa.callback()`). */
+export function createApp(deps: AppDeps): App {
+  const koa = new Koa({ proxy: true });
+  koa.silent = true;
+  const tracker = inflightTracker();
+  const api = new ApiRouter('/api');
+
+  registerHealthRoutes(api, {
+    version: APP_VERSION,
+    startedAt: new Date(),
+    wechatMode: deps.config.wechat.mode,
+    databaseKind: deps.database.kind,
+    pingDatabase: deps.database.ping,
+  });
+  deps.registerRoutes?.(api);
+
+  const openApiRouters = [api];
+  api.router.get('/openapi.json', (ctx) => {
+    ctx.body = buildOpenApiDocument(openApiRouters, { version: APP_VERSION });
+  });
+  api.router.get('/docs', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = DOCS_PAGE_HTML;
+  });
+
+  const allowedOrigins = new Set(deps.config.corsOrigins);
+  koa.use(tracker.middleware);
+  koa.use(requestContext(deps.logger));
+  koa.use(errorHandler());
+  koa.use(securityHeaders());
+  koa.use(
+    cors({
+      origin: (ctx) => {
+        const origin = ctx.get('origin');
+        return allowedOrigins.has(origin) ? origin : '';
+      },
+      credentials: false,
+      maxAge: 600,
+    }),
+  );
+  koa.use(
+    bodyParser({
+      enableTypes: ['json', 'form'],
+      jsonLimit: `${deps.config.bodyLimitKb}kb`,
+      formLimit: `${deps.config.bodyLimitKb}kb`,
+      encoding: 'utf-8',
+      onError: (err) => {
+        throw bodyParseError(err);
+      },
+    }),
+  );
+  if (deps.sandbox) koa.use(deps.sandbox);
+  koa.use(api.routes());
+  koa.use(api.allowedMethods());
+
+  return { koa, api, idle: tracker.idle, inflight: tracker.count };
+}

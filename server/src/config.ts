@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a typed `AppConfig`.
+ * A bad value stops the process at start with a message naming the variable and the reason.
+ */
+const booleanish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const base64Key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    JOBS_ENABLED: booleanish.default(true),
+    WECHAT_MODE: z.enum(['sandbox', 'live']).optional(),
+    WECHAT_APP_ID: z.string().min(1).default('wx_sandbox_app'),
+    WECHAT_APP_SECRET: z.string().min(1).optional(),
+    WECHAT_API_BASE: z.url().optional(),
+    WECHAT_PAY_MCH_ID: z.string().min(1).optional(),
+    WECHAT_PAY_SERIAL: z.string().min(1).optional(),
+    WECHAT_PAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    WECHAT_PAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+    WECHAT_PAY_PLATFORM_CERT_FILE: z.string().min(1).optional(),
+    WECHAT_PAY_BASE: z.url().optional(),
+    PHONE_ENCRYPTION_KEY: base64Key32.optional(),
+    PHONE_HASH_KEY: base64Key32.optional(),
+  })
+  .superRefine((env, ctx) => {
+    const live = env.WECHAT_MODE === 'live' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET !== undefined);
+    if (!live) return;
+    const required = [
+      'WECHAT_APP_SECRET',
+      'WECHAT_PAY_MCH_ID',
+      'WECHAT_PAY_SERIAL',
+      'WECHAT_PAY_PRIVATE_KEY_FILE',
+      'WECHAT_PAY_APIV3_KEY',
+      'WECHAT_PAY_PLATFORM_CERT_FILE',
+      'PUBLIC_BASE_URL',
+      'PHONE_ENCRYPTION_KEY',
+      'PHONE_HASH_KEY',
+    ] as const;
+    for (const key of required) {
+      if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when WECHAT_MODE=live' });
+    }
+    if (env.WECHAT_APP_ID === 'wx_sandbox_app') {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_APP_ID'], message: 'must be the real AppID when WECHAT_MODE=live' });
+    }
+  });
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Where WeChat reaches this server (notification URLs); defaults to the listen address. */
+  publicBaseUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  database: { url: string | undefined; dataDir: string };
+  dataDir: string;
+  bodyLimitKb: number;
+  corsOrigins: string[];
+  shutdownGraceMs: number;
+  jobsEnabled: boolean;
+  wechat: {
+    mode: 'sandbox' | 'live';
+    appId: string;
+    appSecret: string | undefined;
+    apiBase: string | undefined;
+    pay: {
+      mchId: string | undefined;
+      serial: string | undefined;
+      privateKeyFile: string | undefined;
+      apiV3Key: string | undefined;
+      platformCertFile: string | undefined;
+      base: string | undefined;
+    };
+  };
+  phoneEncryptionKey: string | undefined;
+  phoneHashKey: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws `ConfigError` listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message })),
+    );
+  }
+  const e = parsed.data;
+  const mode = e.WECHAT_MODE ?? (e.WECHAT_APP_SECRET ? 'live' : 'sandbox');
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    bodyLimitKb: e.BODY_LIMIT_KB,
+    corsOrigins: e.CORS_ORIGINS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jobsEnabled: e.JOBS_ENABLED,
+    wechat: {
+      mode,
+      appId: e.WECHAT_APP_ID,
+      appSecret: e.WECHAT_APP_SECRET,
+      apiBase: e.WECHAT_API_BASE,
+      pay: {
+        mchId: e.WECHAT_PAY_MCH_ID,
+        serial: e.WECHAT_PAY_SERIAL,
+        privateKeyFile: e.WECHAT_PAY_PRIVATE_KEY_FILE,
+        apiV3Key: e.WECHAT_PAY_APIV3_KEY,
+        platformCertFile: e.WECHAT_PAY_PLATFORM_CERT_FILE,
+        base: e.WECHAT_PAY_BASE,
+      },
+    },
+    phoneEncryptionKey: e.PHONE_ENCRYPTION_KEY,
+    phoneHashKey: e.PHONE_HASH_KEY,
+  };
+}

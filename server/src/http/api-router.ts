@@ -1,0 +1,93 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { z } from 'zod';
+import { AppError, type FieldProblem, validationError } from '../errors';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+}
+
+/**
+ * One HTTP endpoint: its contracts (zod, from shared/) and its handler. The same definition validates
+ * requests and produces the OpenAPI document, so the docs cannot drift from the code.
+ */
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
+  method: Method;
+  /** Koa-router path relative to the router prefix, e.g. `/orders/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  description?: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  response: z.ZodType<R>;
+  /** Success status; 200 unless given. */
+  status?: number;
+  /** Security scheme names for the docs (e.g. ['member'] or ['staff']). */
+  security?: string[];
+  /** Extra documented error statuses besides 400 and 500. */
+  errors?: number[];
+  handler: (input: RouteInput<B, Q, P>, ctx: Context) => Promise<R> | R;
+}
+
+/** @koa/router plus the list of route specs for the OpenAPI document. */
+export class ApiRouter {
+  readonly router: Router;
+  readonly specs: RouteSpec[] = [];
+
+  constructor(readonly prefix: string) {
+    this.router = new Router({ prefix });
+  }
+
+  add<B, Q, P, R>(spec: RouteSpec<B, Q, P, R>): this {
+    this.specs.push(spec as RouteSpec);
+    this.router[spec.method](spec.path, async (ctx) => {
+      const input = parseRouteInput(spec, { body: ctx.request.body ?? {}, query: ctx.query, params: ctx.params });
+      const defaultStatus = ctx.status;
+      const result = await spec.handler(input, ctx);
+      // A handler may choose its own status (e.g. 503 from health); otherwise the spec's.
+      const chosenStatus = ctx.status === defaultStatus ? (spec.status ?? 200) : ctx.status;
+      ctx.body = result;
+      ctx.status = chosenStatus;
+    });
+    return this;
+  }
+
+  routes() {
+    return this.router.routes();
+  }
+
+  allowedMethods() {
+    return this.router.allowedMethods({ throw: false });
+  }
+}
+
+/** Validates params, query and body together so one 400 names every bad field. */
+function parseRouteInput<B, Q, P>(
+  spec: RouteSpec<B, Q, P, unknown>,
+  raw: { body: unknown; query: unknown; params: unknown },
+): RouteInput<B, Q, P> {
+  const problems: FieldProblem[] = [];
+  const parse = <T>(schema: z.ZodType<T> | undefined, value: unknown, location: string): T => {
+    if (!schema) return undefined as T;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    problems.push(...(validationError(result.error, location).fields ?? []));
+    return undefined as T;
+  };
+  const input = {
+    params: parse(spec.params, raw.params, 'params'),
+    query: parse(spec.query, raw.query, 'query'),
+    body: parse(spec.body, raw.body, 'body'),
+  };
+  if (problems.length > 0) {
+    const first = problems[0] as FieldProblem;
+    throw new AppError('VALIDATION_FAILED', `Invalid input — ${first.field}: ${first.message}`, problems);
+  }
+  return input;
+}
