@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['shared/src/**/*.ts'],
-    ignores: ['shared/src/**/*.test.ts', 'shared/src/**/*.test-prop.ts'],
+    ignores: ['shared/src/**/*.test.ts', 'shared/src/**/*.test-prop.ts', 'shared/src/**/testing/**'],
     rules: {
       // shared/ is pure: no clock, no IO, no Node APIs (it bundles into the mini-program).
       'no-restricted-globals': [

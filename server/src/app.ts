@@ -1,12 +1,12 @@
 import Koa from 'koa';
-import type { Middleware } from 'koa';
+import type Router from '@koa/router';
 import cors from '@koa/cors';
 import { bodyParser } from '@koa/bodyparser';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { ApiRouter } from './http/api-router';
 import { bodyParseError, errorHandler, inflightTracker, requestContext, securityHeaders } from './http/middleware';
-import { registerHealthRoutes } from './modules/health/health.routes';
+import { registerHealthRoutes, type DatabaseProbe } from './modules/health/health.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { DOCS_PAGE_HTML } from './openapi/docs-page';
 
@@ -15,9 +15,9 @@ export const APP_VERSION = '0.1.0';
 export interface AppDeps {
   config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'wechat'>;
   logger: Logger;
-  database: { kind: 'pglite' | 'postgres'; ping: () => Promise<void> };
+  database: DatabaseProbe;
   /** The local WeChat stand-in, mounted under /sandbox in sandbox mode. */
-  sandbox?: Middleware;
+  sandbox?: Router;
   /** Feature routers (each module registers its routes on an ApiRouter with prefix /api). */
   registerRoutes?: (api: ApiRouter) => void;
 }
@@ -41,8 +41,7 @@ export function createApp(deps: AppDeps): App {
     version: APP_VERSION,
     startedAt: new Date(),
     wechatMode: deps.config.wechat.mode,
-    databaseKind: deps.database.kind,
-    pingDatabase: deps.database.ping,
+    database: deps.database,
   });
   deps.registerRoutes?.(api);
 
@@ -81,7 +80,7 @@ export function createApp(deps: AppDeps): App {
       },
     }),
   );
-  if (deps.sandbox) koa.use(deps.sandbox);
+  if (deps.sandbox) koa.use(deps.sandbox.routes());
   koa.use(api.routes());
   koa.use(api.allowedMethods());
 

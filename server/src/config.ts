@@ -42,6 +42,7 @@ const envSchema = z
     WECHAT_PAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
     WECHAT_PAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
     WECHAT_PAY_PLATFORM_CERT_FILE: z.string().min(1).optional(),
+    WECHAT_PAY_PLATFORM_SERIAL: z.string().min(1).optional(),
     WECHAT_PAY_BASE: z.url().optional(),
     PHONE_ENCRYPTION_KEY: base64Key32.optional(),
     PHONE_HASH_KEY: base64Key32.optional(),
@@ -56,6 +57,7 @@ const envSchema = z
       'WECHAT_PAY_PRIVATE_KEY_FILE',
       'WECHAT_PAY_APIV3_KEY',
       'WECHAT_PAY_PLATFORM_CERT_FILE',
+      'WECHAT_PAY_PLATFORM_SERIAL',
       'PUBLIC_BASE_URL',
       'PHONE_ENCRYPTION_KEY',
       'PHONE_HASH_KEY',
@@ -92,6 +94,8 @@ export interface AppConfig {
       privateKeyFile: string | undefined;
       apiV3Key: string | undefined;
       platformCertFile: string | undefined;
+      /** Serial (or WeChat Pay public-key id) that signs notifications with the key in platformCertFile. */
+      platformSerial: string | undefined;
       base: string | undefined;
     };
   };
@@ -140,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         privateKeyFile: e.WECHAT_PAY_PRIVATE_KEY_FILE,
         apiV3Key: e.WECHAT_PAY_APIV3_KEY,
         platformCertFile: e.WECHAT_PAY_PLATFORM_CERT_FILE,
+        platformSerial: e.WECHAT_PAY_PLATFORM_SERIAL,
         base: e.WECHAT_PAY_BASE,
       },
     },

@@ -18,13 +18,15 @@ function logSink() {
   return { lines, logger: createLogger('info', stream) };
 }
 
-function buildApp(ping: () => Promise<void> = async () => {}) {
+type Probe = () => Promise<{ ok: boolean; latencyMs: number | null; error?: string }>;
+
+function buildApp(ping: Probe = async () => ({ ok: true, latencyMs: 0.1 })) {
   const sink = logSink();
   const config = { ...loadConfig({ BODY_LIMIT_KB: '1', CORS_ORIGINS: 'http://console.test' }) };
   const app = createApp({
     config,
     logger: sink.logger,
-    database: { kind: 'pglite', ping },
+    database: { kind: 'pglite', probe: ping },
     registerRoutes: (api) => {
       api.add({
         method: 'post',
@@ -142,9 +144,7 @@ describe('error middleware', () => {
 
 describe('health', () => {
   it('reports 503 degraded when the database does not answer', async () => {
-    const { app } = buildApp(async () => {
-      throw new Error('connection refused');
-    });
+    const { app } = buildApp(async () => ({ ok: false, latencyMs: null, error: 'connection refused' }));
     const res = await request(app.koa.callback()).get('/api/health');
     expect(res.status).toBe(503);
     expect(res.body.status).toBe('degraded');
@@ -156,7 +156,7 @@ describe('in-flight tracking', () => {
   it('idle() waits for a running request to finish', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { app } = buildApp(() => gate);
+    const { app } = buildApp(() => gate.then(() => ({ ok: true, latencyMs: 1 })));
     const pending = request(app.koa.callback())
       .get('/api/health')
       .then((r) => r.status);

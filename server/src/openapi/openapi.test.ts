@@ -9,7 +9,7 @@ describe('OpenAPI document', () => {
   const app = createApp({
     config: loadConfig({}),
     logger: createLogger('silent'),
-    database: { kind: 'pglite', ping: async () => {} },
+    database: { kind: 'pglite', probe: async () => ({ ok: true, latencyMs: 0.1 }) },
     registerRoutes: (api) =>
       api.add({
         method: 'get',

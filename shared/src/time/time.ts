@@ -35,13 +35,20 @@ export function shanghaiParts(instant: Date): ShanghaiParts {
 
 /** The UTC instant of a Shanghai wall-clock time; out-of-range parts roll over like `Date.UTC`. */
 export function fromShanghai(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date {
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - SHANGHAI_OFFSET_MS);
+  return new Date(utcMs(year, month - 1, day, hour, minute, second, ms) - SHANGHAI_OFFSET_MS);
+}
+
+/** Like `Date.UTC`, except that years 0–99 mean those years and not 1900–1999. */
+function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  return date.setUTCHours(hour, minute, second, ms);
 }
 
 /** "YYYY-MM-DD" of the Shanghai calendar day that contains `instant`. */
 export function shanghaiDate(instant: Date): string {
   const p = shanghaiParts(instant);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
 /** Parses "YYYY-MM-DD" as the start of that Shanghai day. */
@@ -80,7 +87,7 @@ export function addMonths(instant: Date, months: number): Date {
 
 /** Number of days in a calendar month (month 1–12). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMs(year, month, 0)).getUTCDate();
 }
 
 /**

@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from './app';
+import type { AppConfig } from './config';
+import { ensureEventPartitions, migrate, openDatabase, pingDatabase, type Database } from './db';
+import { createLogger, type Logger } from './logger';
+import { setupWechat, type WechatSetup } from './wechat-setup';
+
+/** What feature modules get to do their work. */
+export interface ServerContext {
+  config: AppConfig;
+  logger: Logger;
+  database: Database;
+  wechat: WechatSetup;
+}
+
+export interface RunningServer extends ServerContext {
+  url: string;
+  app: App;
+  http: Server;
+  /** Stops accepting, lets requests in flight finish (up to the grace period), stops jobs, closes the database. */
+  close: () => Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** An already open (and migrated) database; otherwise one is opened from the config and migrated. */
+  database?: Database;
+  /** Hooks run on close before the database is closed (jobs, workers). */
+  onClose?: (() => Promise<void>)[];
+}
+
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await openDatabase(config.database));
+  try {
+    if (ownsDatabase) {
+      const result = await migrate(database);
+      logger.info({ kind: database.kind, migration: result }, 'database ready');
+    }
+    // Monthly event partitions for this month and the next two; the monthly job keeps extending them.
+    await ensureEventPartitions(database.db, { from: new Date(), months: 3 });
+    // Listen first: the sandbox's base URL (and so the adapters') needs the real port when PORT=0.
+    const http = createServer({ keepAliveTimeout: 5000 });
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = http.address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const wechat = await setupWechat(config, url, logger);
+    const context: ServerContext = { config, logger, database, wechat };
+    const app = createApp({
+      config,
+      logger,
+      database: { kind: database.kind, probe: () => pingDatabase(database) },
+      ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
+    });
+    http.on('request', app.koa.callback());
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        logger.info('shutting down');
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        const drained = await Promise.race([
+          app.idle().then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), config.shutdownGraceMs).unref()),
+        ]);
+        if (!drained) logger.warn({ inflight: app.inflight() }, 'grace period over; closing remaining connections');
+        http.closeAllConnections();
+        await stopped;
+        for (const hook of options.onClose ?? []) await hook();
+        if (ownsDatabase) await database.close();
+        logger.info('stopped');
+      })());
+
+    logger.info({ url, wechatMode: wechat.mode, database: database.kind }, 'listening');
+    return { ...context, url, app, http, close };
+  } catch (err) {
+    if (ownsDatabase) await database.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './activity';
+export * from './config';
+export * from './decay';
+export * from './sql';
