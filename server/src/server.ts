@@ -4,6 +4,8 @@ import { createApp, type App } from './app';
 import type { AppConfig } from './config';
 import { ensureEventPartitions, migrate, openDatabase, pingDatabase, type Database } from './db';
 import { createLogger, type Logger } from './logger';
+import type { ApiRouter } from './http/api-router';
+import { registerModules } from './modules';
 import { setupWechat, type WechatSetup } from './wechat-setup';
 
 /** What feature modules get to do their work. */
@@ -12,6 +14,10 @@ export interface ServerContext {
   logger: Logger;
   database: Database;
   wechat: WechatSetup;
+  /** The server's clock; tests pass a controllable one. */
+  clock: () => Date;
+  /** The address this server is reached at (notification URLs are built from it). */
+  baseUrl: string;
 }
 
 export interface RunningServer extends ServerContext {
@@ -28,6 +34,9 @@ export interface StartOptions {
   database?: Database;
   /** Hooks run on close before the database is closed (jobs, workers). */
   onClose?: (() => Promise<void>)[];
+  /** Which feature routes to mount; all modules unless given (tests mount what they exercise). */
+  registerRoutes?: (api: ApiRouter, context: ServerContext) => void;
+  clock?: () => Date;
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -50,12 +59,21 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const { port } = http.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     const wechat = await setupWechat(config, url, logger);
-    const context: ServerContext = { config, logger, database, wechat };
+    const context: ServerContext = {
+      config,
+      logger,
+      database,
+      wechat,
+      clock: options.clock ?? (() => new Date()),
+      baseUrl: config.publicBaseUrl ?? url,
+    };
+    const registerRoutes = options.registerRoutes ?? registerModules;
     const app = createApp({
       config,
       logger,
       database: { kind: database.kind, probe: () => pingDatabase(database) },
       ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
+      registerRoutes: (api) => registerRoutes(api, context),
     });
     http.on('request', app.koa.callback());
 

@@ -10,4 +10,5 @@ export * from './preferences';
 export * from './clv';
 export * from './rules';
 export * from './guards';
+export * from './coupons';
 export * from './contracts';

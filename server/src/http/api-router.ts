@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import { AppError, type FieldProblem, validationError } from '../errors';
 
@@ -30,6 +30,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
   status?: number;
   /** Security scheme names for the docs (e.g. ['member'] or ['staff']). */
   security?: string[];
+  /** Run before validation and the handler, e.g. memberAuth / staffAuth / requireRole. */
+  middleware?: Middleware[];
   /** Extra documented error statuses besides 400 and 500. */
   errors?: number[];
   handler: (input: RouteInput<B, Q, P>, ctx: Context) => Promise<R> | R;
@@ -46,7 +48,7 @@ export class ApiRouter {
 
   add<B, Q, P, R>(spec: RouteSpec<B, Q, P, R>): this {
     this.specs.push(spec as RouteSpec);
-    this.router[spec.method](spec.path, async (ctx) => {
+    this.router[spec.method](spec.path, ...(spec.middleware ?? []), async (ctx) => {
       const input = parseRouteInput(spec, { body: ctx.request.body ?? {}, query: ctx.query, params: ctx.params });
       const defaultStatus = ctx.status;
       const result = await spec.handler(input, ctx);
