@@ -1,0 +1,36 @@
+/**
+ * `tsx scripts/src/bench/events-cli.ts [--db pglite|postgres|both] [--clients 8] [--batches 100] [--batch-size 50]`
+ * Prints one JSON line per database. PostgreSQL is the server at TEST_PG_URL (default 127.0.0.1:5432); the benchmark
+ * creates and drops its own database there.
+ */
+import { parseArgs } from 'node:util';
+import { DATABASE_KINDS, type DatabaseKind } from '../../../server/src/db';
+import { runEventsBench } from './events';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'both' },
+    clients: { type: 'string', default: '8' },
+    batches: { type: 'string', default: '100' },
+    'batch-size': { type: 'string', default: '50' },
+  },
+});
+
+function positive(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return n;
+}
+
+const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
+if (kinds.length === 0) throw new Error(`--db must be pglite, postgres or both, got ${values.db}`);
+
+for (const kind of kinds) {
+  const result = await runEventsBench({
+    kind,
+    clients: positive('clients', values.clients),
+    batches: positive('batches', values.batches),
+    batchSize: positive('batch-size', values['batch-size']),
+  });
+  console.log(JSON.stringify(result));
+}

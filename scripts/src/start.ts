@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole product on one machine — migrated database (embedded PGlite unless DATABASE_URL is
+ * set), the demo shop on first run, the WeChat sandbox and the API.
+ */
+import { ConfigError, loadConfig } from '../../server/src/config';
+import { migrate, openDatabase } from '../../server/src/db';
+import { createLogger } from '../../server/src/logger';
+import { loadOrCreateLocalKeys, phoneKeysFromBase64 } from '../../server/src/security/local-keys';
+import { startServer } from '../../server/src/server';
+import pretty from 'pino-pretty';
+import { terminalProgress } from './lib/progress';
+import { DEMO_ACCOUNTS, isShopEmpty, seedDemoShop } from './seed/index';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // A person at a terminal gets readable lines; pipes and CI get JSON.
+  const logger = createLogger(
+    config.logLevel,
+    process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' }) : undefined,
+  );
+  const database = await openDatabase(config.database);
+  await migrate(database);
+
+  if (await isShopEmpty(database)) {
+    const phoneKeys =
+      config.phoneEncryptionKey && config.phoneHashKey
+        ? phoneKeysFromBase64(config.phoneEncryptionKey, config.phoneHashKey)
+        : loadOrCreateLocalKeys(config.dataDir);
+    console.error('First start: loading the demo shop (about a minute)…');
+    const progress = terminalProgress('demo data');
+    const started = Date.now();
+    await seedDemoShop(database, { phoneKeys, now: new Date(), onProgress: progress.update });
+    progress.stop();
+    console.error(`Demo shop loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  }
+
+  const server = await startServer(config, { logger, database, onClose: [() => database.close()] });
+  const lines = [
+    '',
+    '会员私域运营 is running',
+    `  API            ${server.url}/api`,
+    `  API reference  ${server.url}/api/docs`,
+    `  Health         ${server.url}/api/health`,
+    server.wechat.mode === 'sandbox' ? `  WeChat sandbox ${server.url}/sandbox` : '  WeChat         live',
+    `  Database       ${database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server'}`,
+    '',
+    'Demo staff accounts (username / password / role):',
+    ...DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(12)} ${a.password.padEnd(16)} ${a.role}${a.store ? ` · ${a.store}` : ''}`),
+    '',
+    'Press Ctrl+C to stop.',
+  ];
+  console.log(lines.join('\n'));
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});
