@@ -27,8 +27,14 @@ describeEachDatabase('running server', ({ database }) => {
     const health = await fetch(`${server.url}/api/health`).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', wechatMode: 'sandbox', database: { ok: true, kind: database().kind } });
-    const doc = (await fetch(`${server.url}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, unknown> };
+    const text = await fetch(`${server.url}/api/openapi.json`).then((r) => r.text());
+    const doc = JSON.parse(text) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(Object.keys(doc.paths)).toContain('/api/health');
+    // Every module's contracts resolve: no dangling references, no per-operation $defs.
+    expect(text).not.toContain('$defs');
+    for (const [, name] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      expect(doc.components.schemas, `schema ${name}`).toHaveProperty([name as string]);
+    }
   });
 
   it('logs a shopper in through the real adapter against the mounted sandbox', async () => {

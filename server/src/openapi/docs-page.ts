@@ -29,8 +29,20 @@ export const DOCS_PAGE_HTML = `<!doctype html>
 <main id="root">加载中…</main>
 <script>
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const block = (title, value) => value ? '<h4>' + esc(title) + '</h4><pre>' + esc(JSON.stringify(value, null, 2)) + '</pre>' : '';
+let components = {};
+// Shows named schemas in place (one level of each name per branch, so recursive schemas stay finite).
+const deref = (value, seen) => {
+  if (Array.isArray(value)) return value.map((v) => deref(v, seen));
+  if (!value || typeof value !== 'object') return value;
+  if (typeof value.$ref === 'string') {
+    const name = value.$ref.split('/').pop();
+    return seen.includes(name) ? { $ref: name } : deref(components[name], seen.concat(name));
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deref(v, seen)]));
+};
+const block = (title, value) => value ? '<h4>' + esc(title) + '</h4><pre>' + esc(JSON.stringify(deref(value, []), null, 2)) + '</pre>' : '';
 fetch('/api/openapi.json').then((r) => r.json()).then((doc) => {
+  components = (doc.components && doc.components.schemas) || {};
   document.getElementById('desc').textContent = doc.info.description + ' — v' + doc.info.version;
   const byTag = {};
   for (const [path, ops] of Object.entries(doc.paths)) {

@@ -37,6 +37,12 @@ describe('OpenAPI document', () => {
     expect(op.responses['200'].content['application/json'].schema.properties.priceFen.type).toBe('integer');
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '404', '500']);
     expect(res.body.paths['/api/health'].get.responses['503']).toBeDefined();
+    // Named schemas live once in components and are referenced from operations.
+    expect(op.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    expect(res.body.components.schemas.ErrorResponse.properties.error).toBeDefined();
+    expect(JSON.stringify(res.body)).not.toContain('$defs');
+    const refs = [...JSON.stringify(res.body).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    for (const name of refs) expect(res.body.components.schemas).toHaveProperty([name as string]);
   });
 
   it('serves a docs page that renders the document', async () => {

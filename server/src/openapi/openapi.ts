@@ -4,10 +4,24 @@ import type { RouteSpec } from '../http/api-router';
 
 type JsonSchema = Record<string, unknown>;
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+/** Named schemas (`.meta({ id })`) collected into components.schemas instead of repeating them per operation. */
+type Components = Record<string, JsonSchema>;
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output', components?: Components): JsonSchema => {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete json.$schema;
-  return json;
+  const defs = json.$defs as Components | undefined;
+  delete json.$defs;
+  // Input and output shapes of one named schema can differ (defaults, coercion); name the input variant apart.
+  const rename = (id: string) => (io === 'input' ? `${id}Input` : id);
+  const rewrite = (value: JsonSchema): JsonSchema =>
+    JSON.parse(
+      JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${rename(id)}"`),
+    ) as JsonSchema;
+  if (defs && components) {
+    for (const [id, def] of Object.entries(defs)) components[rename(id)] = rewrite(def);
+  }
+  return rewrite(json);
 };
 
 /** Query and path parameters from an object schema, one OpenAPI parameter per key. */
@@ -39,7 +53,8 @@ const STATUS_TEXT: Record<number, string> = {
 /** Builds the OpenAPI 3.1 document from the route specs of every router. */
 export function buildOpenApiDocument(routers: { prefix: string; specs: RouteSpec[] }[], info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorSchema = toSchema(ErrorResponse, 'output');
+  const schemas: Components = {};
+  const errorSchema = toSchema(ErrorResponse, 'output', schemas);
   for (const { prefix, specs } of routers) {
     for (const spec of specs) {
       const openApiPath = `${prefix}${spec.path}`.replace(/:(\w+)/g, '{$1}');
@@ -47,7 +62,7 @@ export function buildOpenApiDocument(routers: { prefix: string; specs: RouteSpec
       const responses: Record<string, unknown> = {
         [String(spec.status ?? 200)]: {
           description: 'Success',
-          content: { 'application/json': { schema: toSchema(spec.response, 'output') } },
+          content: { 'application/json': { schema: toSchema(spec.response, 'output', schemas) } },
         },
       };
       for (const status of errorStatuses) {
@@ -63,7 +78,9 @@ export function buildOpenApiDocument(routers: { prefix: string; specs: RouteSpec
         tags: spec.tags,
         parameters: [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')],
         ...(spec.body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input') } } } }
+          ? {
+              requestBody: { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input', schemas) } } },
+            }
           : {}),
         responses,
         ...(spec.security ? { security: spec.security.map((name) => ({ [name]: [] })) } : {}),
@@ -79,6 +96,7 @@ export function buildOpenApiDocument(routers: { prefix: string; specs: RouteSpec
     },
     servers: [{ url: '/' }],
     components: {
+      schemas,
       securitySchemes: {
         member: { type: 'http', scheme: 'bearer', description: 'Shopper session token from POST /api/auth/wechat' },
         staff: { type: 'http', scheme: 'bearer', description: 'Staff session token from POST /api/staff/login' },
