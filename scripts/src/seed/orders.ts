@@ -72,7 +72,8 @@ export function shippingAddress(rng: SeededRandom, profile: MemberProfile): Orde
   const tail = profile.row.phoneTail ?? String(rng.int(1000, 9999));
   return {
     name: rng.pick(SURNAMES) + rng.pick(GIVEN_NAMES),
-    phone: `1${rng.int(30, 99)}****${tail}`,
+    phoneMasked: `1${rng.int(30, 99)}****${tail}`,
+    phoneCipher: null,
     province: profile.province,
     city: rng.pick(CITIES[profile.province] ?? ['市辖区']),
     district: rng.pick(DISTRICTS),

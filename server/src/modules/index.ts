@@ -1,8 +1,26 @@
 import type { ApiRouter } from '../http/api-router';
 import type { ServerContext } from '../server';
+import { registerAuthRoutes } from './auth';
+import { registerCatalogRoutes } from './catalog';
+import { registerConsentRoutes } from './consent';
+import { registerCouponRoutes } from './coupons';
+import { registerEventsRoutes } from './events';
+import { registerMeRoutes } from './me';
+import { registerOrderRoutes } from './orders';
+import { registerPaymentRoutes } from './payments';
+import { registerPointsRoutes } from './points';
+import { registerStaffLoginRoutes } from './staff';
 
 /** Every feature module's routes, mounted under /api. Each module's index.ts exports its register function. */
 export function registerModules(api: ApiRouter, context: ServerContext): void {
-  void api;
-  void context;
+  registerAuthRoutes(api, context);
+  registerMeRoutes(api, context);
+  registerEventsRoutes(api, context);
+  registerConsentRoutes(api, context);
+  registerStaffLoginRoutes(api, context);
+  registerCatalogRoutes(api, context);
+  registerCouponRoutes(api, context);
+  registerOrderRoutes(api, context);
+  registerPaymentRoutes(api, context);
+  registerPointsRoutes(api, context);
 }

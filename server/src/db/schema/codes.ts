@@ -103,3 +103,7 @@ export type FollowupStatus = (typeof FOLLOWUP_STATUSES)[number];
 
 export const REP_ASSIGNMENT_REASONS = ['initial', 'balance', 'handover', 'manual'] as const;
 export type RepAssignmentReason = (typeof REP_ASSIGNMENT_REASONS)[number];
+
+/** Facts that may start a triggered campaign, enqueued in member_triggers. */
+export const MEMBER_TRIGGER_KINDS = ['first_purchase', 'tier_up'] as const;
+export type MemberTriggerKind = (typeof MEMBER_TRIGGER_KINDS)[number];

@@ -19,6 +19,7 @@ export * from './orders';
 export * from './points';
 export * from './coupons';
 export * from './campaigns';
+export * from './triggers';
 export * from './segments';
 export * from './rules';
 export * from './messaging';

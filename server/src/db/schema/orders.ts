@@ -31,10 +31,15 @@ import { coupons } from './coupons';
 import { members } from './members';
 import { staffAccounts, stores } from './staff';
 
-/** Shipping address snapshot as chosen in wx.chooseAddress. */
+/**
+ * Shipping address snapshot as chosen in wx.chooseAddress. The recipient's phone is personal data like the
+ * member's own: kept encrypted (phone-crypto) for fulfilment, shown masked; imported or demo orders may only have
+ * the masked number.
+ */
 export interface OrderAddress {
   name: string;
-  phone: string;
+  phoneMasked: string;
+  phoneCipher: string | null;
   province: string;
   city: string;
   district: string;
@@ -71,6 +76,8 @@ export const orders = pgTable(
     /** The staff member who recorded a POS sale. */
     recordedBy: idRef('recorded_by').references(() => staffAccounts.id),
     note: text('note'),
+    /** The shopper's retry key for "place order": the same key returns the same order. */
+    clientOrderKey: text('client_order_key'),
     createdAt: createdAt(),
     expiresAt: instant('expires_at'),
     paidAt: instant('paid_at'),
@@ -79,6 +86,9 @@ export const orders = pgTable(
   },
   (t) => [
     index('orders_member_created_idx').on(t.memberId, t.createdAt),
+    uniqueIndex('orders_client_order_key')
+      .on(t.memberId, t.clientOrderKey)
+      .where(sql`${t.clientOrderKey} is not null`),
     index('orders_pending_expiry_idx')
       .on(t.expiresAt)
       .where(sql`${t.status} = 'pending'`),
@@ -219,6 +229,8 @@ export const refunds = pgTable(
     notifiedAt: instant('notified_at'),
     succeededAt: instant('succeeded_at'),
     pointsClawedBack: integer('points_clawed_back').notNull().default(0),
+    /** Points this refund should have clawed back but the balance no longer held. */
+    pointsShortfall: integer('points_shortfall').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -227,7 +239,7 @@ export const refunds = pgTable(
     index('refunds_member_idx').on(t.memberId),
     check('refunds_amount_check', sql`${t.amountFen} > 0`),
     check('refunds_status_check', oneOf(t.status, REFUND_STATUSES)),
-    check('refunds_points_clawed_back_check', sql`${t.pointsClawedBack} >= 0`),
+    check('refunds_points_clawed_back_check', sql`${t.pointsClawedBack} >= 0 and ${t.pointsShortfall} >= 0`),
     check('refunds_succeeded_has_time_check', sql`${t.status} <> 'succeeded' or ${t.succeededAt} is not null`),
   ],
 );

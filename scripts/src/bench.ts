@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: the product's performance figures, printed as one JSON document. Uses the PostgreSQL server at
+ * TEST_PG_URL or 127.0.0.1:5432 (or a throwaway one, like `npm test`) and the embedded PGlite database.
+ * Figures only: targets live in the issues and the README, never in assertions.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { DATABASE_KINDS } from '../../server/src/db';
+import { runCheckoutBench } from './bench/checkout';
+import { runEventsBench } from './bench/events';
+import { ensurePostgresServer } from './lib/postgres-server';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    clients: { type: 'string', default: '4' },
+    batches: { type: 'string', default: '200' },
+    orders: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
+
+const benches: Record<string, () => Promise<unknown[]>> = {
+  events: async () => {
+    const results = [];
+    for (const kind of DATABASE_KINDS) {
+      process.stderr.write(`bench: events on ${kind}…\n`);
+      results.push(
+        await runEventsBench({ kind, clients: Number(values.clients), batches: Number(values.batches), batchSize: 50 }),
+      );
+    }
+    return results;
+  },
+  checkout: async () => {
+    const results = [];
+    for (const kind of DATABASE_KINDS) {
+      process.stderr.write(`bench: checkout on ${kind}…\n`);
+      results.push(await runCheckoutBench({ kind, orders: Number(values.orders), concurrency: Number(values.concurrency) }));
+    }
+    return results;
+  },
+};
+
+async function main(): Promise<void> {
+  const selected = values.only ? values.only.split(',') : Object.keys(benches);
+  const unknown = selected.filter((name) => !(name in benches));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
+  const pg = await ensurePostgresServer((line) => process.stderr.write(`bench: ${line}\n`));
+  process.env.TEST_PG_URL = pg.url;
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    postgres: { version: pg.version, throwaway: pg.started },
+  };
+  try {
+    for (const name of selected) report[name] = await benches[name]?.();
+  } finally {
+    pg.stop();
+  }
+  console.log(JSON.stringify(report, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

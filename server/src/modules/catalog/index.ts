@@ -1,0 +1,2 @@
+/** The product catalogue and recommendations. */
+export { registerCatalogRoutes } from './catalog.routes';

@@ -1,0 +1,1 @@
+export { registerConsentRoutes } from './consent.routes';

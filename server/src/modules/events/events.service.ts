@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import type { EventBatchResponse, EventInput } from '@member-ops/shared';
+import { execute, type Database } from '../../db';
+import { triageEvents, type EventRow } from './triage';
+
+/**
+ * Stores a batch in one statement (so one transaction and one round trip): receipts are inserted with
+ * ON CONFLICT DO NOTHING, only the events whose receipt came back are stored, and member_activity is upserted
+ * from exactly those — so a retried event is acknowledged without counting twice, and the counters always match
+ * the stored events. Receipts and activity rows are written in key order, so two concurrent batches of one member
+ * wait for each other instead of deadlocking.
+ *
+ * Events may be up to 30 days old, so some land in last month, for which startup creates no partition: they go
+ * to the events table's default partition, which is correct for every query; ensureEventPartitions moves them
+ * out if that month's partition is created later.
+ */
+async function storeEvents(database: Database, memberId: number, rows: EventRow[], now: Date): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const receivedAt = now.toISOString();
+  const stored = await execute<{ client_event_id: string }>(
+    database.db,
+    sql`with input as (
+            select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
+              client_event_id text, type text, occurred_at timestamptz, page text, product_id bigint,
+              category text, keyword text, dwell_ms int, payload jsonb)
+          ), receipt as (
+            insert into event_receipts (member_id, client_event_id, received_at)
+            select ${memberId}::bigint, client_event_id, ${receivedAt}::timestamptz from input order by client_event_id
+            on conflict do nothing
+            returning client_event_id
+          ), stored as (
+            insert into events (member_id, type, client_event_id, occurred_at, received_at, page, product_id, category, keyword, dwell_ms, payload)
+            select ${memberId}::bigint, i.type, i.client_event_id, i.occurred_at, ${receivedAt}::timestamptz, i.page, i.product_id,
+                   i.category, i.keyword, i.dwell_ms, i.payload
+            from input i join receipt r on r.client_event_id = i.client_event_id
+            returning client_event_id, type, occurred_at, dwell_ms
+          ), activity as (
+            insert into member_activity (member_id, event_type, event_count, dwell_ms_total, first_at, last_at)
+            select ${memberId}::bigint, type, count(*), coalesce(sum(dwell_ms), 0), min(occurred_at), max(occurred_at)
+            from stored group by type order by type
+            on conflict (member_id, event_type) do update set
+              event_count = member_activity.event_count + excluded.event_count,
+              dwell_ms_total = member_activity.dwell_ms_total + excluded.dwell_ms_total,
+              first_at = least(member_activity.first_at, excluded.first_at),
+              last_at = greatest(member_activity.last_at, excluded.last_at)
+          )
+          select client_event_id from stored`,
+  );
+  return new Set(stored.map((row) => row.client_event_id));
+}
+
+/** Triage (duplicates within the batch, clock skew) then one statement for receipts, events and activity. */
+export async function recordEvents(
+  database: Database,
+  memberId: number,
+  events: readonly EventInput[],
+  now: Date,
+): Promise<EventBatchResponse> {
+  const batch = triageEvents(events, now);
+  const storedIds = await storeEvents(database, memberId, batch.rows, now);
+  const clampedEventIds = [...batch.clampedIds].filter((id) => storedIds.has(id));
+  return {
+    accepted: storedIds.size,
+    duplicates: batch.duplicatesInBatch + (batch.rows.length - storedIds.size),
+    clamped: clampedEventIds.length,
+    clampedEventIds,
+    rejected: batch.rejected,
+  };
+}

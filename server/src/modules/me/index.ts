@@ -1,0 +1,2 @@
+export { registerMeRoutes } from './me.routes';
+export { loadTierConfig } from './profile.service';

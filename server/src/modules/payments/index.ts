@@ -1,0 +1,5 @@
+export { registerPaymentRoutes } from './payments.routes';
+export { reconcilePendingPayments, requestPayment, settleTransaction, type ReconcileResult } from './payments.service';
+export { requestRefund } from './refunds.service';
+export { settleRefund } from './refund-settlement';
+export { handlePayNotification } from './notify';

@@ -1,0 +1,188 @@
+import { sql } from 'drizzle-orm';
+import { shanghaiParts } from '@member-ops/shared';
+import { execute, withTransaction, type Tx } from '../../db';
+import { PAID_ORDER_STATUSES, type OrderStatus } from '../../db/schema';
+import { AppError } from '../../errors';
+import type { ServerContext } from '../../server';
+import type { RequestPaymentParams, WechatPayTransaction } from '../../wechat';
+import { applyPaidOrder, lockOrder } from '../orders';
+import { recordAudit } from './audit';
+
+export type PayOutcome =
+  'paid' | 'already_paid' | 'not_success' | 'unknown_order' | 'wrong_app' | 'amount_mismatch' | 'order_not_payable';
+
+const isPaidStatus = (status: OrderStatus) => (PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(status);
+
+/** WeChat's RFC 3339 form in Beijing time, e.g. 2026-11-24T08:15:00+08:00. */
+export function wechatTime(at: Date): string {
+  const p = shanghaiParts(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}+08:00`;
+}
+
+export function notifyUrl(context: ServerContext): string {
+  return `${context.baseUrl}/api/pay/notify`;
+}
+
+/**
+ * Starts (or resumes) payment of the member's pending order: the JSAPI prepay and the `wx.requestPayment`
+ * parameters. A repeated request reuses the stored prepay_id. An order with nothing left to pay (points and
+ * coupon covered it) is marked paid at once through the same paid-order flow.
+ */
+export async function requestPayment(
+  context: ServerContext,
+  member: { id: number; openid: string },
+  orderId: number,
+): Promise<{ orderId: number; status: OrderStatus; paid: boolean; requestPayment: RequestPaymentParams | null }> {
+  const now = context.clock();
+  const [order] = await execute<{
+    id: number;
+    order_no: string;
+    status: OrderStatus;
+    payable_fen: number;
+    expires_at: Date | null;
+    prepay_id: string | null;
+    title: string;
+    item_count: number;
+  }>(
+    context.database.db,
+    sql`select o.id, o.order_no, o.status, o.payable_fen, o.expires_at,
+               (select p.prepay_id from payments p where p.order_id = o.id and p.status = 'prepared'
+                  and p.prepay_id is not null order by p.id desc limit 1) as prepay_id,
+               (select i.title from order_items i where i.order_id = o.id order by i.id limit 1) as title,
+               (select count(*) from order_items i where i.order_id = o.id)::int8 as item_count
+        from orders o where o.id = ${orderId} and o.member_id = ${member.id}`,
+  );
+  if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} not found`);
+  if (isPaidStatus(order.status)) return { orderId, status: order.status, paid: true, requestPayment: null };
+  if (order.status !== 'pending' || !order.expires_at || order.expires_at <= now) {
+    throw new AppError(
+      'CONFLICT',
+      `Order ${orderId} can no longer be paid (${order.status === 'pending' ? 'expired' : order.status})`,
+    );
+  }
+  if (order.payable_fen === 0) {
+    const status = await withTransaction(context.database, async (tx) => {
+      const locked = await lockOrder(tx, { id: orderId });
+      if (!locked || locked.status !== 'pending') return locked?.status ?? 'pending';
+      await applyPaidOrder(tx, locked, now, now);
+      return 'paid' as const;
+    });
+    return { orderId, status, paid: status === 'paid', requestPayment: null };
+  }
+  if (order.prepay_id) {
+    return { orderId, status: 'pending', paid: false, requestPayment: context.wechat.pay.requestPaymentParams(order.prepay_id) };
+  }
+  const description = (order.item_count > 1 ? `${order.title} 等${order.item_count}件` : order.title).slice(0, 120);
+  const prepay = await context.wechat.pay.createJsapiPrepay({
+    description,
+    outTradeNo: order.order_no,
+    totalFen: order.payable_fen,
+    payerOpenId: member.openid,
+    notifyUrl: notifyUrl(context),
+    timeExpire: wechatTime(order.expires_at),
+  });
+  await context.database.db.execute(
+    sql`insert into payments (order_id, member_id, method, out_trade_no, prepay_id, amount_fen, status, created_at, updated_at)
+        select ${orderId}, ${member.id}, 'wechat_pay', ${order.order_no}, ${prepay.prepayId}, ${order.payable_fen}, 'prepared',
+               ${now}, ${now}
+        where not exists (select 1 from payments where order_id = ${orderId} and prepay_id = ${prepay.prepayId})`,
+  );
+  return { orderId, status: 'pending', paid: false, requestPayment: prepay.requestPayment };
+}
+
+/**
+ * Applies a WeChat transaction in the SUCCESS state exactly once: the order row is locked, the app, order and
+ * amount are checked, and only a pending order of exactly that amount is paid. A repeat (notification
+ * redelivered, or the reconcile job racing it) finds the order paid and changes nothing. Refusals are
+ * recorded in the audit log and never mark the order paid.
+ */
+export async function settleTransaction(context: ServerContext, transaction: WechatPayTransaction): Promise<PayOutcome> {
+  if (transaction.trade_state !== 'SUCCESS') return 'not_success';
+  const now = context.clock();
+  return withTransaction(context.database, async (tx) => {
+    const refuse = async (outcome: PayOutcome, orderId: number | null, detail: Record<string, unknown>) => {
+      await recordAudit(tx, now, `payment.${outcome}`, 'order', orderId ?? transaction.out_trade_no, {
+        outTradeNo: transaction.out_trade_no,
+        transactionId: transaction.transaction_id ?? null,
+        amountFen: transaction.amount.total,
+        ...detail,
+      });
+      return outcome;
+    };
+    if (transaction.appid !== context.wechat.appId) return refuse('wrong_app', null, { appid: transaction.appid });
+    const order = await lockOrder(tx, { orderNo: transaction.out_trade_no });
+    if (!order) return refuse('unknown_order', null, {});
+    if (isPaidStatus(order.status)) return 'already_paid';
+    if (transaction.amount.total !== order.payableFen) {
+      await recordPayment(tx, order.id, order.memberId, transaction, 'failed', now);
+      return refuse('amount_mismatch', order.id, { payableFen: order.payableFen });
+    }
+    if (order.status !== 'pending') return refuse('order_not_payable', order.id, { status: order.status });
+    const paidAt = transaction.success_time ? new Date(transaction.success_time) : now;
+    await recordPayment(tx, order.id, order.memberId, transaction, 'succeeded', now);
+    await applyPaidOrder(tx, order, paidAt, now);
+    return 'paid';
+  });
+}
+
+/** Turns the order's prepared payment row into the outcome, or adds one (e.g. paid before any row existed). */
+async function recordPayment(
+  tx: Tx,
+  orderId: number,
+  memberId: number,
+  transaction: WechatPayTransaction,
+  status: 'succeeded' | 'failed',
+  now: Date,
+): Promise<void> {
+  const notification = JSON.stringify(transaction);
+  const transactionId = transaction.transaction_id ?? null;
+  const updated = await execute<{ id: number }>(
+    tx,
+    sql`update payments set status = ${status}, transaction_id = ${transactionId}, notification = ${notification}::jsonb,
+                            notified_at = ${now}, updated_at = ${now}
+        where id = (select id from payments where order_id = ${orderId} and status = 'prepared' order by id desc limit 1)
+        returning id`,
+  );
+  if (updated.length > 0) return;
+  await tx.execute(
+    sql`insert into payments (order_id, member_id, method, out_trade_no, transaction_id, amount_fen, status, notification,
+                              notified_at, created_at, updated_at)
+        values (${orderId}, ${memberId}, 'wechat_pay', ${transaction.out_trade_no}, ${transactionId},
+                ${transaction.amount.total}, ${status}, ${notification}::jsonb, ${now}, ${now}, ${now})
+        on conflict do nothing`,
+  );
+}
+
+export interface ReconcileResult {
+  checked: number;
+  paid: number;
+  failed: number;
+}
+
+/**
+ * For pending orders whose prepay is older than a minute, asks WeChat for the trade state and runs the same
+ * settlement when WeChat says SUCCESS, so a lost notification still pays the order.
+ */
+export async function reconcilePendingPayments(context: ServerContext, now: Date, limit = 200): Promise<ReconcileResult> {
+  const candidates = await execute<{ order_no: string }>(
+    context.database.db,
+    sql`select o.order_no from orders o
+        where o.status = 'pending'
+          and exists (select 1 from payments p where p.order_id = o.id and p.status = 'prepared'
+                        and p.prepay_id is not null and p.created_at < ${new Date(now.getTime() - 60_000)})
+        order by o.id limit ${limit}`,
+  );
+  let paid = 0;
+  let failed = 0;
+  for (const { order_no: orderNo } of candidates) {
+    try {
+      const transaction = await context.wechat.pay.queryOrderByOutTradeNo(orderNo);
+      if ((await settleTransaction(context, transaction)) === 'paid') paid += 1;
+    } catch (error) {
+      failed += 1;
+      context.logger.warn({ orderNo, reason: (error as Error).message }, 'payment reconciliation failed for an order');
+    }
+  }
+  return { checked: candidates.length, paid, failed };
+}

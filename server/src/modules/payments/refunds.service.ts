@@ -1,0 +1,193 @@
+import { sql } from 'drizzle-orm';
+import { allocateProportionally, type StaffRefundRequest } from '@member-ops/shared';
+import { execute, withTransaction, type Tx } from '../../db';
+import { PAID_ORDER_STATUSES, type OrderStatus, type RefundLine, type RefundStatus } from '../../db/schema';
+import { AppError } from '../../errors';
+import type { ServerContext } from '../../server';
+import { lockOrder, type LockedOrder } from '../orders';
+import { recordAudit } from './audit';
+import { notifyUrl } from './payments.service';
+
+export interface RefundRow {
+  id: number;
+  orderId: number;
+  outRefundNo: string;
+  amountFen: number;
+  status: RefundStatus;
+  reason: string | null;
+  pointsClawedBack: number;
+  createdAt: string;
+  succeededAt: string | null;
+}
+
+interface OrderLine extends Record<string, unknown> {
+  id: number;
+  quantity: number;
+  refunded_quantity: number;
+  line_total_fen: number;
+  discount_alloc_fen: number;
+  refunded_fen: number;
+}
+
+/**
+ * A staff refund: checks the amount against what is still refundable (paid − refunded − refunds in flight),
+ * splits it over the order lines (the chosen lines, or all lines by what each can still return) and stores
+ * the refund as pending with an audit row, all under the order lock. Then asks WeChat Pay; the outcome
+ * arrives as a REFUND.* notification (see settleRefund).
+ */
+export async function requestRefund(
+  context: ServerContext,
+  staff: { id: number },
+  orderId: number,
+  request: StaffRefundRequest,
+  meta: { requestId?: string; ip?: string },
+): Promise<RefundRow> {
+  const now = context.clock();
+  const { refund, order } = await withTransaction(context.database, async (tx) => {
+    const order = await lockOrder(tx, { id: orderId });
+    if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} not found`);
+    if (!(PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(order.status) || order.paidFen === 0) {
+      throw new AppError('UNPROCESSABLE', `Order ${orderId} has no payment to refund (${order.status})`);
+    }
+    const inFlight = await execute<{ amount_fen: number; lines: RefundLine[] }>(
+      tx,
+      sql`select amount_fen, lines from refunds where order_id = ${orderId} and status in ('pending', 'processing')`,
+    );
+    const refundable = order.paidFen - order.refundedFen - inFlight.reduce((sum, r) => sum + r.amount_fen, 0);
+    if (request.amountFen > refundable) {
+      throw new AppError('UNPROCESSABLE', `At most ${refundable} fen can still be refunded`, [
+        { field: 'body.amountFen', message: `at most ${refundable}` },
+      ]);
+    }
+    const lines = await refundLines(
+      tx,
+      order,
+      request,
+      inFlight.flatMap((r) => r.lines),
+    );
+    const [{ count } = { count: 0 }] = await execute<{ count: number }>(
+      tx,
+      sql`select count(*)::int8 as count from refunds where order_id = ${orderId}`,
+    );
+    const [refund] = await execute<{ id: number; created_at: Date; out_refund_no: string }>(
+      tx,
+      sql`insert into refunds (out_refund_no, order_id, member_id, amount_fen, status, reason, lines, requested_by,
+                               created_at, updated_at)
+          values (${`${order.orderNo}R${count + 1}`}, ${orderId}, ${order.memberId}, ${request.amountFen}, 'pending',
+                  ${request.reason}, ${JSON.stringify(lines)}::jsonb, ${staff.id}, ${now}, ${now})
+          returning id, created_at, out_refund_no`,
+    );
+    if (!refund) throw new Error('refund insert returned nothing');
+    await tx.execute(sql`update orders set status = 'refunding', updated_at = ${now} where id = ${orderId}`);
+    await recordAudit(
+      tx,
+      now,
+      'order.refund_requested',
+      'order',
+      orderId,
+      { refundId: refund.id, amountFen: request.amountFen, reason: request.reason, lines },
+      { staffId: staff.id, ...meta },
+    );
+    return { refund, order };
+  });
+
+  let status: RefundStatus = 'pending';
+  try {
+    const answer = await context.wechat.pay.createRefund({
+      outTradeNo: order.orderNo,
+      outRefundNo: refund.out_refund_no,
+      refundFen: request.amountFen,
+      totalFen: order.paidFen,
+      reason: request.reason,
+      notifyUrl: notifyUrl(context),
+    });
+    const [row] = await execute<{ status: RefundStatus }>(
+      context.database.db,
+      sql`update refunds set status = case when status = 'pending' then 'processing' else status end,
+                             refund_id = coalesce(refund_id, ${answer.refund_id}), updated_at = ${context.clock()}
+          where id = ${refund.id} returning status`,
+    );
+    status = row?.status ?? 'processing';
+  } catch (error) {
+    await withTransaction(context.database, (tx) => failRefund(tx, refund.id, context.clock()));
+    context.logger.warn({ orderId, refundId: refund.id, reason: (error as Error).message }, 'WeChat refused the refund');
+    throw new AppError('UPSTREAM_FAILED', 'WeChat Pay did not accept the refund; nothing was refunded');
+  }
+  return {
+    id: refund.id,
+    orderId,
+    outRefundNo: refund.out_refund_no,
+    amountFen: request.amountFen,
+    status,
+    reason: request.reason,
+    pointsClawedBack: 0,
+    createdAt: refund.created_at.toISOString(),
+    succeededAt: null,
+  };
+}
+
+async function refundLines(
+  tx: Tx,
+  order: LockedOrder,
+  request: StaffRefundRequest,
+  inFlight: RefundLine[],
+): Promise<RefundLine[]> {
+  const items = await execute<OrderLine>(
+    tx,
+    sql`select id, quantity, refunded_quantity, line_total_fen, discount_alloc_fen, refunded_fen
+        from order_items where order_id = ${order.id} order by id`,
+  );
+  const pending = (id: number, key: 'quantity' | 'amountFen') =>
+    inFlight.filter((line) => line.orderItemId === id).reduce((sum, line) => sum + line[key], 0);
+  const netLeft = (item: OrderLine) =>
+    item.line_total_fen - item.discount_alloc_fen - item.refunded_fen - pending(item.id, 'amountFen');
+
+  const chosen = (request.items ?? items.map((item) => ({ orderItemId: item.id, quantity: 0 }))).map((wanted, index) => {
+    const item = items.find((candidate) => candidate.id === wanted.orderItemId);
+    if (!item)
+      throw new AppError('UNPROCESSABLE', 'No such line in this order', [
+        { field: `body.items.${index}.orderItemId`, message: 'not in this order' },
+      ]);
+    const quantityLeft = item.quantity - item.refunded_quantity - pending(item.id, 'quantity');
+    if (wanted.quantity > quantityLeft) {
+      throw new AppError('UNPROCESSABLE', `At most ${quantityLeft} of line ${item.id} can be returned`, [
+        { field: `body.items.${index}.quantity`, message: `at most ${quantityLeft}` },
+      ]);
+    }
+    const unitsShare = request.items
+      ? Math.floor(((item.line_total_fen - item.discount_alloc_fen) * wanted.quantity) / item.quantity)
+      : Number.POSITIVE_INFINITY;
+    return { item, quantity: wanted.quantity, weight: Math.max(0, Math.min(netLeft(item), unitsShare)) };
+  });
+  const weights = chosen.map((line) => line.weight);
+  const linesTotal = Math.min(
+    request.amountFen,
+    weights.reduce((sum, weight) => sum + weight, 0),
+  );
+  const amounts = allocateProportionally(linesTotal, weights);
+  return chosen
+    .map((line, i) => ({ orderItemId: line.item.id, quantity: line.quantity, amountFen: amounts[i] ?? 0 }))
+    .filter((line) => line.quantity > 0 || line.amountFen > 0);
+}
+
+/** A refund that will not happen: marked failed, and the order's status follows what was really refunded. */
+export async function failRefund(tx: Tx, refundId: number, now: Date): Promise<void> {
+  const [refund] = await execute<{ order_id: number }>(
+    tx,
+    sql`update refunds set status = 'failed', updated_at = ${now}
+        where id = ${refundId} and status in ('pending', 'processing') returning order_id`,
+  );
+  if (refund) await settleOrderRefundStatus(tx, refund.order_id, now);
+}
+
+/** refunded when everything paid came back; refunding while a refund is in flight; otherwise by refunded_fen. */
+export async function settleOrderRefundStatus(tx: Tx, orderId: number, now: Date): Promise<void> {
+  await tx.execute(
+    sql`update orders o set updated_at = ${now}, status = case
+          when o.refunded_fen = o.paid_fen and o.paid_fen > 0 then 'refunded'
+          when exists (select 1 from refunds r where r.order_id = o.id and r.status in ('pending', 'processing')) then 'refunding'
+          when o.refunded_fen > 0 then 'partially_refunded'
+          else 'paid' end
+        where o.id = ${orderId}`,
+  );
+}

@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm';
+import { addDays, addMonths, fromShanghai } from '@member-ops/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS, execute } from '../../db';
+import { createMemberSession } from '../../http/auth';
+import { insertCouponTemplate } from '../../testing/fixtures';
+import { startTestServer, type TestServer } from '../../testing/server';
+import { call, memberWithSession, registerMoneyRoutes } from '../payments/checkout.fixtures';
+
+interface SignIn {
+  alreadySignedIn: boolean;
+  day: string;
+  streak: number;
+  pointsEarned: number;
+  balance: number;
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`points: ledger, sign-in and the points shop [${kind}]`, () => {
+    let test: TestServer;
+    beforeAll(async () => {
+      test = await startTestServer(kind, { registerRoutes: registerMoneyRoutes, now: fromShanghai(2026, 11, 2, 23, 50) });
+    }, 60_000);
+    afterAll(async () => {
+      await test?.stop();
+    });
+
+    it('signs in once per Shanghai day, with the streak bonus on the seventh day and a restart after a gap', async () => {
+      const { memberId, headers } = await memberWithSession(test);
+      const day1 = fromShanghai(2026, 11, 2, 23, 50);
+      test.setNow(day1);
+      const taps = await Promise.all([1, 2, 3].map(() => call<SignIn>(test, 'POST', '/api/me/sign-in', { headers })));
+      expect(taps.map((tap) => tap.status)).toEqual([200, 200, 200]);
+      expect(taps.filter((tap) => !tap.body.alreadySignedIn)).toHaveLength(1);
+      expect(taps.map((tap) => tap.body.balance)).toEqual([5, 5, 5]);
+
+      const streak: SignIn[] = [];
+      for (let day = 1; day <= 6; day++) {
+        test.setNow(addDays(fromShanghai(2026, 11, 2, 0, 30), day));
+        streak.push((await call<SignIn>(test, 'POST', '/api/me/sign-in', { headers })).body);
+      }
+      expect(streak.map((s) => s.streak)).toEqual([2, 3, 4, 5, 6, 7]);
+      expect(streak.at(-1)).toMatchObject({ day: '2026-11-08', pointsEarned: 25, balance: 5 * 7 + 20 });
+
+      test.setNow(fromShanghai(2026, 11, 10, 9));
+      expect((await call<SignIn>(test, 'POST', '/api/me/sign-in', { headers })).body).toMatchObject({
+        streak: 1,
+        pointsEarned: 5,
+      });
+      const [rows] = await execute(
+        test.testDatabase.database.db,
+        sql`select count(*)::int8 as days, (select points_balance from member_metrics where member_id = ${memberId}) as balance
+            from sign_ins where member_id = ${memberId}`,
+      );
+      expect(rows).toEqual({ days: 8, balance: 60 });
+    });
+
+    it('shows the balance, what expires next and the ledger newest first', async () => {
+      test.setNow(fromShanghai(2026, 11, 20, 12));
+      const { memberId, headers } = await memberWithSession(test, { points: 800 });
+      await call(test, 'POST', '/api/me/sign-in', { headers });
+      const { status, body } = await call<{
+        balance: number;
+        available: number;
+        expiringSoon: { points: number };
+        entries: { kind: string; points: number }[];
+        total: number;
+      }>(test, 'GET', '/api/me/points?page=1&pageSize=1', { headers });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ balance: 805, available: 805, total: 2, expiringSoon: { points: 0 } });
+      expect(body.entries).toEqual([expect.objectContaining({ kind: 'sign_in', points: 5 })]);
+
+      // A year on, both batches end within the 30-day reminder window; the older one first.
+      const later = fromShanghai(2027, 11, 10, 12);
+      test.setNow(later);
+      const { token } = await createMemberSession(test.testDatabase.database.db, memberId, later);
+      const soon = await call<{ expiringSoon: { points: number; earliestExpiresAt: string } }>(test, 'GET', '/api/me/points', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(soon.body.expiringSoon).toEqual({
+        points: 805,
+        earliestExpiresAt: addMonths(fromShanghai(2026, 11, 20, 12), 12).toISOString(),
+      });
+    });
+
+    it('buys a coupon with points once per request id', async () => {
+      test.setNow(fromShanghai(2026, 11, 21, 12));
+      const db = test.testDatabase.database.db;
+      const { memberId, headers } = await memberWithSession(test, { points: 1_200 });
+      const templateId = await insertCouponTemplate(db, { pointsPrice: 500, totalStock: 10 });
+      const body = { templateId, requestId: 'redeem-0001' };
+      const [a, b] = await Promise.all([
+        call<{ couponId: number; balance: number }>(test, 'POST', '/api/me/points/redeem', { headers, body }),
+        call<{ couponId: number; balance: number }>(test, 'POST', '/api/me/points/redeem', { headers, body }),
+      ]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body.couponId).toBe(b.body.couponId);
+      const broke = await call(test, 'POST', '/api/me/points/redeem', {
+        headers,
+        body: { templateId, requestId: 'redeem-0002' },
+      });
+      expect(broke.status).toBe(201);
+      const refused = await call(test, 'POST', '/api/me/points/redeem', {
+        headers,
+        body: { templateId, requestId: 'redeem-0003' },
+      });
+      expect(refused.status).toBe(409);
+      const [row] = await execute(
+        db,
+        sql`select (select count(*) from coupons where member_id = ${memberId})::int8 as coupons,
+                   (select issued_count from coupon_templates where id = ${templateId}) as issued,
+                   (select points_balance from member_metrics where member_id = ${memberId}) as balance`,
+      );
+      expect(row).toEqual({ coupons: 2, issued: 2, balance: 200 });
+    });
+
+    it('answers 400 naming the field, writing nothing', async () => {
+      const { memberId, headers } = await memberWithSession(test);
+      const cases: [string, string, unknown, string][] = [
+        ['GET', '/api/me/points?page=0', undefined, 'query.page'],
+        ['POST', '/api/me/sign-in', { extra: 1 }, 'body'],
+        ['POST', '/api/me/points/redeem', { templateId: 'x', requestId: 'ok-request-1' }, 'body.templateId'],
+      ];
+      for (const [method, path, body, field] of cases) {
+        const answer = await call<{ error: { fields: { field: string }[] } }>(test, method as 'GET' | 'POST', path, {
+          headers,
+          body,
+        });
+        expect(answer.status, path).toBe(400);
+        expect(answer.body.error.fields.map((f) => f.field)).toContain(field);
+      }
+      const [row] = await execute(
+        test.testDatabase.database.db,
+        sql`select (select count(*) from sign_ins where member_id = ${memberId})::int8 as sign_ins,
+                   (select count(*) from points_ledger where member_id = ${memberId})::int8 as entries`,
+      );
+      expect(row).toEqual({ sign_ins: 0, entries: 0 });
+    });
+  });
+}

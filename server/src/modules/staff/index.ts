@@ -1,0 +1,1 @@
+export { registerStaffLoginRoutes } from './staff.routes';
