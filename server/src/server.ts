@@ -5,6 +5,7 @@ import type { AppConfig } from './config';
 import { ensureEventPartitions, migrate, openDatabase, pingDatabase, type Database } from './db';
 import { createLogger, type Logger } from './logger';
 import type { ApiRouter } from './http/api-router';
+import { SHOP_JOBS, startScheduler, type ScheduledJob } from './jobs';
 import { registerModules } from './modules';
 import { setupWechat, type WechatSetup } from './wechat-setup';
 
@@ -37,6 +38,8 @@ export interface StartOptions {
   /** Which feature routes to mount; all modules unless given (tests mount what they exercise). */
   registerRoutes?: (api: ApiRouter, context: ServerContext) => void;
   clock?: () => Date;
+  /** Scheduled jobs; SHOP_JOBS unless given. None run when JOBS_ENABLED=false. */
+  jobs?: readonly ScheduledJob[];
 }
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -76,6 +79,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       registerRoutes: (api) => registerRoutes(api, context),
     });
     http.on('request', app.koa.callback());
+    const scheduler = config.jobsEnabled ? startScheduler(context, options.jobs ?? SHOP_JOBS) : undefined;
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -90,6 +94,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         if (!drained) logger.warn({ inflight: app.inflight() }, 'grace period over; closing remaining connections');
         http.closeAllConnections();
         await stopped;
+        await scheduler?.stop();
         for (const hook of options.onClose ?? []) await hook();
         if (ownsDatabase) await database.close();
         logger.info('stopped');

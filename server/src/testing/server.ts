@@ -29,7 +29,8 @@ export async function startTestServer(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'member-ops-test-server-'));
   let now = options.now;
   try {
-    const server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env }), {
+    const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JOBS_ENABLED: 'false', ...options.env };
+    const server = await startServer(loadConfig(env), {
       database: testDatabase.database,
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       clock: () => now ?? new Date(),

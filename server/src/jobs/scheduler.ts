@@ -1,0 +1,58 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logger';
+import type { ServerContext } from '../server';
+import { periodKey, runClaimed, type JobPeriod } from './job-runs';
+
+export interface ScheduledJob {
+  name: string;
+  /** node-cron expression, evaluated in Asia/Shanghai (a leading seconds field is allowed). */
+  cron: string;
+  /** One run per such period across all instances. */
+  period: JobPeriod;
+  run: (context: ServerContext, scheduledAt: Date) => Promise<Record<string, unknown>>;
+}
+
+export interface Scheduler {
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the jobs on node-cron. Every firing claims (job, period) in job_runs first, so with two server instances
+ * exactly one runs each period; a failure is recorded on the run and logged, and the next period runs as usual.
+ * stop() stops firing and waits for runs in progress.
+ */
+export function startScheduler(
+  context: ServerContext,
+  jobs: readonly ScheduledJob[],
+  logger: Logger = context.logger,
+): Scheduler {
+  const running = new Set<Promise<unknown>>();
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(
+      job.cron,
+      (taskContext) => {
+        const scheduledAt = taskContext.triggeredAt;
+        const execution = runClaimed(
+          context.database,
+          { jobName: job.name, periodKey: periodKey(scheduledAt, job.period), now: context.clock() },
+          () => job.run(context, scheduledAt),
+        ).then(
+          (outcome) => {
+            if (outcome.ran) logger.info({ job: job.name, result: outcome.result }, 'job finished');
+          },
+          (err: unknown) => logger.error({ job: job.name, err }, 'job failed'),
+        );
+        running.add(execution);
+        void execution.finally(() => running.delete(execution));
+        return execution;
+      },
+      { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
+    ),
+  );
+  return {
+    stop: async () => {
+      for (const task of tasks) await task.destroy();
+      await Promise.allSettled([...running]);
+    },
+  };
+}
