@@ -70,6 +70,8 @@ export interface LockedOrder {
   id: number;
   orderNo: string;
   memberId: number;
+  /** The store of an in-store (POS) order; null for mini-program orders. */
+  storeId: number | null;
   status: OrderStatus;
   payableFen: number;
   paidFen: number;
@@ -87,6 +89,7 @@ export async function lockOrder(tx: Tx, where: { id: number } | { orderNo: strin
     id: number;
     order_no: string;
     member_id: number;
+    store_id: number | null;
     status: OrderStatus;
     payable_fen: number;
     paid_fen: number;
@@ -97,7 +100,7 @@ export async function lockOrder(tx: Tx, where: { id: number } | { orderNo: strin
     paid_at: Date | null;
   }>(
     tx,
-    sql`select id, order_no, member_id, status, payable_fen, paid_fen, refunded_fen, coupon_id, points_used,
+    sql`select id, order_no, member_id, store_id, status, payable_fen, paid_fen, refunded_fen, coupon_id, points_used,
                expires_at, paid_at
         from orders where ${condition} for update`,
   );
@@ -106,6 +109,7 @@ export async function lockOrder(tx: Tx, where: { id: number } | { orderNo: strin
     id: row.id,
     orderNo: row.order_no,
     memberId: row.member_id,
+    storeId: row.store_id,
     status: row.status,
     payableFen: row.payable_fen,
     paidFen: row.paid_fen,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { allocateProportionally, type StaffRefundRequest } from '@member-ops/shared';
+import { allocateProportionally, type StaffRefundRequest, type StaffRole } from '@member-ops/shared';
 import { execute, withTransaction, type Tx } from '../../db';
 import { PAID_ORDER_STATUSES, type OrderStatus, type RefundLine, type RefundStatus } from '../../db/schema';
 import { AppError } from '../../errors';
@@ -37,7 +37,7 @@ interface OrderLine extends Record<string, unknown> {
  */
 export async function requestRefund(
   context: ServerContext,
-  staff: { id: number },
+  staff: { id: number; role: StaffRole; storeId: number | null },
   orderId: number,
   request: StaffRefundRequest,
   meta: { requestId?: string; ip?: string },
@@ -46,6 +46,10 @@ export async function requestRefund(
   const { refund, order } = await withTransaction(context.database, async (tx) => {
     const order = await lockOrder(tx, { id: orderId });
     if (!order) throw new AppError('NOT_FOUND', `Order ${orderId} not found`);
+    // Store staff refund their own store's in-store orders; online orders and other stores go to operators.
+    if (staff.role === 'store_staff' && (order.storeId === null || order.storeId !== staff.storeId)) {
+      throw new AppError('FORBIDDEN', `Order ${orderId} is not an order of your store; ask an operator to refund it`);
+    }
     if (!(PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(order.status) || order.paidFen === 0) {
       throw new AppError('UNPROCESSABLE', `Order ${orderId} has no payment to refund (${order.status})`);
     }

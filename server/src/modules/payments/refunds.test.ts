@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
-import { staffAccounts } from '../../db/schema';
+import { staffAccounts, stores } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
 import { hashPassword } from '../../security/password';
 import { insertSku } from '../../testing/fixtures';
@@ -15,8 +16,15 @@ interface OrderState {
   items: { refundedFen: number; refundedQuantity: number }[];
 }
 
-async function staffHeaders(test: TestServer, role: 'operator' | 'sales_rep'): Promise<Record<string, string>> {
+async function staffHeaders(test: TestServer, role: 'operator' | 'sales_rep' | 'store_staff'): Promise<Record<string, string>> {
   const db = test.testDatabase.database.db;
+  const [store] =
+    role === 'store_staff'
+      ? await db
+          .insert(stores)
+          .values({ code: `S${randomUUID().slice(0, 8)}`, name: '测试门店' })
+          .returning({ id: stores.id })
+      : [];
   const [staff] = await db
     .insert(staffAccounts)
     .values({
@@ -24,6 +32,7 @@ async function staffHeaders(test: TestServer, role: 'operator' | 'sales_rep'): P
       displayName: role,
       passwordHash: await hashPassword('s3cret-pass'),
       role,
+      storeId: store?.id ?? null,
     })
     .returning({ id: staffAccounts.id });
   const { token } = await createStaffSession(db, staff?.id ?? 0, test.server.clock());
@@ -184,6 +193,14 @@ for (const kind of DATABASE_KINDS) {
         body: { amountFen: 100, reason: 'x' },
       });
       expect(forbidden.status).toBe(403);
+      // Store staff refund only their own store's in-store orders; this one was placed in the mini-program.
+      const storeStaff = await staffHeaders(test, 'store_staff');
+      const notTheirs = await call<{ error: { code: string } }>(test, 'POST', `/api/staff/orders/${order.orderId}/refunds`, {
+        headers: storeStaff,
+        body: { amountFen: 100, reason: '质量问题' },
+      });
+      expect(notTheirs.status).toBe(403);
+      expect(notTheirs.body.error.code).toBe('FORBIDDEN');
       const staff = await staffHeaders(test, 'operator');
       const bad = await call<{ error: { fields: { field: string }[] } }>(
         test,
