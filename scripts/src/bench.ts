@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { DATABASE_KINDS } from '../../server/src/db';
+import { DATABASE_KINDS, type DatabaseKind } from '../../server/src/db';
 import { runCheckoutBench } from './bench/checkout';
 import { runEventsBench } from './bench/events';
 import { ensurePostgresServer } from './lib/postgres-server';
@@ -13,12 +13,21 @@ import { ensurePostgresServer } from './lib/postgres-server';
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
+    db: { type: 'string', default: 'both' },
     clients: { type: 'string', default: '4' },
     batches: { type: 'string', default: '200' },
     orders: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '4' },
   },
 });
+
+const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
+
+function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency'): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
+  return n;
+}
 
 const benches: Record<string, () => Promise<unknown[]>> = {
   events: async () => {
@@ -33,15 +42,16 @@ const benches: Record<string, () => Promise<unknown[]>> = {
   },
   checkout: async () => {
     const results = [];
-    for (const kind of DATABASE_KINDS) {
+    for (const kind of kinds) {
       process.stderr.write(`bench: checkout on ${kind}…\n`);
-      results.push(await runCheckoutBench({ kind, orders: Number(values.orders), concurrency: Number(values.concurrency) }));
+      results.push(await runCheckoutBench({ kind, orders: positive('orders'), concurrency: positive('concurrency') }));
     }
     return results;
   },
 };
 
 async function main(): Promise<void> {
+  if (kinds.length === 0) throw new Error(`--db must be pglite, postgres or both, got ${values.db}`);
   const selected = values.only ? values.only.split(',') : Object.keys(benches);
   const unknown = selected.filter((name) => !(name in benches));
   if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
