@@ -20,6 +20,7 @@ const suites: Suite[] = [
   { workspace: 'shared', args: ['--coverage'] },
   { workspace: 'server', args: [] },
   { workspace: 'scripts', args: [] },
+  { workspace: 'miniapp', args: [] },
 ];
 
 interface VitestJson {

@@ -1,0 +1,43 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/category/index', 'pages/cart/index', 'pages/member/index'],
+  subPackages: [{ root: 'staff', pages: ['pages/lookup/index'] }],
+  window: {
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '会员商城',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f5f5',
+    backgroundTextStyle: 'dark',
+  },
+  tabBar: {
+    color: '#8a8a8a',
+    selectedColor: '#c8102e',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      {
+        pagePath: 'pages/index/index',
+        text: '首页',
+        iconPath: 'assets/tab-bar/home.png',
+        selectedIconPath: 'assets/tab-bar/home-active.png',
+      },
+      {
+        pagePath: 'pages/category/index',
+        text: '分类',
+        iconPath: 'assets/tab-bar/category.png',
+        selectedIconPath: 'assets/tab-bar/category-active.png',
+      },
+      {
+        pagePath: 'pages/cart/index',
+        text: '购物车',
+        iconPath: 'assets/tab-bar/cart.png',
+        selectedIconPath: 'assets/tab-bar/cart-active.png',
+      },
+      {
+        pagePath: 'pages/member/index',
+        text: '我的',
+        iconPath: 'assets/tab-bar/member.png',
+        selectedIconPath: 'assets/tab-bar/member-active.png',
+      },
+    ],
+  },
+});
