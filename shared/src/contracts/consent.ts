@@ -18,6 +18,11 @@ export const SubscriptionResultsRequest = z
       .max(SUBSCRIBE_TEMPLATES_PER_REQUEST)
       .refine((results) => new Set(results.map((r) => r.templateId)).size === results.length, 'a template appears twice'),
     context: z.string().trim().min(1).max(64).optional().meta({ description: 'Where the request was shown, e.g. pay_result' }),
+    requestId: z
+      .string()
+      .trim()
+      .regex(/^[\w-]{8,64}$/, '8–64 letters, digits, - or _')
+      .meta({ description: 'One id per answer (per tap), made by the client; a retry with the same id is recorded once' }),
   })
   .meta({ id: 'SubscriptionResultsRequest' });
 export type SubscriptionResultsRequest = z.infer<typeof SubscriptionResultsRequest>;

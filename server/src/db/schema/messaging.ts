@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import { SUBSCRIPTION_RESULTS, type SubscriptionResult } from './codes';
 import { createdAt, idPrimaryKey, idRef, instant, nullOrOneOf, oneOf, updatedAt } from './columns';
 import { members } from './members';
@@ -66,10 +66,13 @@ export const subscriptionEvents = pgTable(
     result: text('result').$type<SubscriptionResult>().notNull(),
     /** Where the request was made: a page tap or the payment callback. */
     context: text('context'),
+    /** The client's id for one answer (one tap); a retried request with the same id is recorded once. */
+    requestId: text('request_id'),
     at: instant('at').notNull().defaultNow(),
   },
   (t) => [
     index('subscription_events_member_at_idx').on(t.memberId, t.at),
+    unique('subscription_events_request_key').on(t.memberId, t.requestId, t.templateId),
     foreignKey({
       name: 'subscription_events_template_fk',
       columns: [t.templateId],

@@ -31,19 +31,29 @@ export async function recordSubscriptionResults(
   }
 
   await withTransaction(database, async (tx) => {
-    await tx.insert(subscriptionEvents).values(
-      request.results.map((r) => ({
-        memberId,
-        templateId: r.templateId,
-        result: r.result,
-        context: request.context ?? null,
-        at: now,
-      })),
-    );
+    // The history row is the idempotency record: only answers not seen before (same member, request, template) move
+    // the credits, so a retried request never grants a second send.
+    const recorded = await tx
+      .insert(subscriptionEvents)
+      .values(
+        request.results.map((r) => ({
+          memberId,
+          templateId: r.templateId,
+          result: r.result,
+          context: request.context ?? null,
+          requestId: request.requestId,
+          at: now,
+        })),
+      )
+      .onConflictDoNothing({ target: [subscriptionEvents.memberId, subscriptionEvents.requestId, subscriptionEvents.templateId] })
+      .returning({ templateId: subscriptionEvents.templateId });
+    const fresh = new Set(recorded.map((row) => row.templateId));
+    const newResults = request.results.filter((r) => fresh.has(r.templateId));
+    if (newResults.length === 0) return;
     await tx
       .insert(subscriptionCredits)
       .values(
-        request.results.map((r) => ({
+        newResults.map((r) => ({
           memberId,
           templateId: r.templateId,
           credits: r.result === 'accept' ? 1 : 0,

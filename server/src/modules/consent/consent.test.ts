@@ -14,7 +14,10 @@ for (const kind of DATABASE_KINDS) {
   describe(`consent [${kind}]`, () => {
     let server: TestServer;
     const db = () => server.testDatabase.database.db;
-    const answer = (token: string, body: unknown) => call<Answer>(server.url, 'POST', '/api/me/subscriptions', token, body);
+    let requests = 0;
+    // Each call is a new tap unless the test passes the requestId of an earlier one.
+    const answer = (token: string, body: Record<string, unknown>) =>
+      call<Answer>(server.url, 'POST', '/api/me/subscriptions', token, { requestId: `tap-${++requests}-test`, ...body });
     const creditsOf = (body: SubscriptionsResponse) =>
       Object.fromEntries(body.templates.map((t) => [t.templateId, [t.credits, t.lastResult]]));
 
@@ -36,6 +39,21 @@ for (const kind of DATABASE_KINDS) {
     }, 60_000);
     afterAll(async () => {
       await server.stop();
+    });
+
+    it('records a retried answer once: the same requestId sent again (also concurrently) grants one send', async () => {
+      const { token } = await signIn(server.url, 'sandbox-retrier');
+      const tap = { requestId: 'tap-retried-0001', results: [{ templateId: 'tpl-order', result: 'accept' }] };
+      const replies = await Promise.all([answer(token, tap), answer(token, tap), answer(token, tap)]);
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+      await answer(token, tap);
+      const now = await call<Answer>(server.url, 'GET', '/api/me/subscriptions', token);
+      expect(creditsOf(now.body)['tpl-order']).toEqual([1, 'accept']);
+      const missing = await call<{ error: { fields: { field: string }[] } }>(server.url, 'POST', '/api/me/subscriptions', token, {
+        results: [{ templateId: 'tpl-order', result: 'accept' }],
+      });
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.fields.map((f) => f.field)).toEqual(['body.requestId']);
     });
 
     it('adds a credit per accept, records reject, zeroes on ban, and keeps the history', async () => {

@@ -167,12 +167,29 @@ export async function redeemPoints(
   const idempotencyKey = `redeem:${request.requestId}`;
   return withTransaction(context.database, async (tx) => {
     await lockMember(tx, memberId);
-    const [template] = await execute<{ points_price: number | null; status: string }>(
+    const [template] = await execute<{ points_price: number | null; status: string; per_member_limit: number | null }>(
       tx,
-      sql`select points_price, status from coupon_templates where id = ${request.templateId}`,
+      sql`select points_price, status, per_member_limit from coupon_templates where id = ${request.templateId}`,
     );
     if (!template || template.points_price === null) {
       throw new AppError('NOT_FOUND', `Coupon ${request.templateId} is not in the points shop`);
+    }
+    // The member row lock above serialises this member's purchases, so counting here cannot race. A retry of a
+    // purchase already made is not a new purchase and passes to return the first coupon.
+    if (template.per_member_limit !== null) {
+      const [counts] = await execute<{ bought: number; retry: boolean }>(
+        tx,
+        sql`select (select count(*) from coupons where member_id = ${memberId} and template_id = ${request.templateId}
+                      and source = 'points')::int8 as bought,
+                   exists (select 1 from points_ledger where member_id = ${memberId}
+                           and idempotency_key = ${idempotencyKey}) as retry`,
+      );
+      if (counts && !counts.retry && counts.bought >= template.per_member_limit) {
+        throw new AppError(
+          'CONFLICT',
+          `You have already bought this coupon the most times allowed (${template.per_member_limit})`,
+        );
+      }
     }
     const spend = await debitPoints(tx, {
       memberId,

@@ -114,6 +114,28 @@ for (const kind of DATABASE_KINDS) {
       expect(row).toEqual({ coupons: 2, issued: 2, balance: 200 });
     });
 
+    it("holds the template's per-member limit in the points shop, still answering a retry of an earlier purchase", async () => {
+      const db = test.testDatabase.database.db;
+      const { memberId, headers } = await memberWithSession(test, { points: 5_000 });
+      const templateId = await insertCouponTemplate(db, { pointsPrice: 100, totalStock: 50, perMemberLimit: 2 });
+      const buy = (requestId: string) =>
+        call<{ couponId: number }>(test, 'POST', '/api/me/points/redeem', { headers, body: { templateId, requestId } });
+      const first = await buy('limit-0001');
+      expect(first.status).toBe(201);
+      expect((await buy('limit-0002')).status).toBe(201);
+      const third = await buy('limit-0003');
+      expect(third.status).toBe(409);
+      const retry = await buy('limit-0001');
+      expect(retry.status).toBe(201);
+      expect(retry.body.couponId).toBe(first.body.couponId);
+      const [row] = await execute(
+        db,
+        sql`select (select count(*) from coupons where member_id = ${memberId})::int8 as coupons,
+                   (select points_balance from member_metrics where member_id = ${memberId}) as balance`,
+      );
+      expect(row).toEqual({ coupons: 2, balance: 4_800 });
+    });
+
     it('answers 400 naming the field, writing nothing', async () => {
       const { memberId, headers } = await memberWithSession(test);
       const cases: [string, string, unknown, string][] = [

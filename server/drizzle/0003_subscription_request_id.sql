@@ -1,0 +1,2 @@
+ALTER TABLE "subscription_events" ADD COLUMN "request_id" text;--> statement-breakpoint
+ALTER TABLE "subscription_events" ADD CONSTRAINT "subscription_events_request_key" UNIQUE("member_id","request_id","template_id");
