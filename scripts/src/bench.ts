@@ -32,7 +32,7 @@ function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency'): numbe
 const benches: Record<string, () => Promise<unknown[]>> = {
   events: async () => {
     const results = [];
-    for (const kind of DATABASE_KINDS) {
+    for (const kind of kinds) {
       process.stderr.write(`bench: events on ${kind}…\n`);
       results.push(
         await runEventsBench({ kind, clients: Number(values.clients), batches: Number(values.batches), batchSize: 50 }),
