@@ -34,9 +34,7 @@ const benches: Record<string, () => Promise<unknown[]>> = {
     const results = [];
     for (const kind of kinds) {
       process.stderr.write(`bench: events on ${kind}…\n`);
-      results.push(
-        await runEventsBench({ kind, clients: Number(values.clients), batches: Number(values.batches), batchSize: 50 }),
-      );
+      results.push(await runEventsBench({ kind, clients: positive('clients'), batches: positive('batches'), batchSize: 50 }));
     }
     return results;
   },
