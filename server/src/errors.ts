@@ -50,10 +50,3 @@ export function validationError(error: z.ZodError, location: string): AppError {
   const summary = first ? `${first.field}: ${first.message}` : 'invalid input';
   return new AppError('VALIDATION_FAILED', `Invalid input — ${summary}`, fields);
 }
-
-/** Parses `value` with `schema` or throws the 400 `AppError`. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, location: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error, location);
-  return result.data;
-}
