@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DATABASE_KINDS, type DatabaseKind } from '../../server/src/db';
 import { runCheckoutBench } from './bench/checkout';
 import { runEventsBench } from './bench/events';
+import { runSegmentsBench, SEGMENT_BENCH_SIZES } from './bench/segments';
 import { ensurePostgresServer } from './lib/postgres-server';
 
 const { values } = parseArgs({
@@ -16,15 +17,19 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'both' },
     clients: { type: 'string', default: '4' },
     batches: { type: 'string', default: '200' },
-    orders: { type: 'string', default: '200' },
+    orders: { type: 'string' },
     concurrency: { type: 'string', default: '4' },
+    /** Segments bench sizes; default per database (SEGMENT_BENCH_SIZES). `--orders` also sizes the checkout bench. */
+    members: { type: 'string' },
   },
 });
 
 const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
 
-function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency'): number {
-  const n = Number(values[name]);
+function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'members', fallback?: number): number {
+  const text = values[name];
+  if (text === undefined && fallback !== undefined) return fallback;
+  const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
   return n;
 }
@@ -42,7 +47,17 @@ const benches: Record<string, () => Promise<unknown[]>> = {
     const results = [];
     for (const kind of kinds) {
       process.stderr.write(`bench: checkout on ${kind}…\n`);
-      results.push(await runCheckoutBench({ kind, orders: positive('orders'), concurrency: positive('concurrency') }));
+      results.push(await runCheckoutBench({ kind, orders: positive('orders', 200), concurrency: positive('concurrency') }));
+    }
+    return results;
+  },
+  segments: async () => {
+    const results = [];
+    for (const kind of kinds) {
+      const members = positive('members', SEGMENT_BENCH_SIZES[kind].members);
+      const orders = positive('orders', SEGMENT_BENCH_SIZES[kind].orders);
+      process.stderr.write(`bench: segments on ${kind} (${members} members, ${orders} orders)…\n`);
+      results.push(await runSegmentsBench({ kind, members, orders }));
     }
     return results;
   },

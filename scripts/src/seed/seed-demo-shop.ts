@@ -8,15 +8,8 @@ import * as schema from '../../../server/src/db/schema';
 import { hashPassword } from '../../../server/src/security/password';
 import type { PhoneKeys } from '../../../server/src/security/phone-crypto';
 import { DEMO_ACCOUNTS } from './accounts';
-import {
-  classifyBehaviour,
-  classifyLifecycle,
-  classifyRfm,
-  fillMemberActivity,
-  fillOrderAggregates,
-  fillTopPreferences,
-  linkCoupons,
-} from './aggregates';
+import { refreshSegments } from '../../../server/src/modules/segmentation';
+import { fillMemberActivity, linkCoupons } from './aggregates';
 import { DEFAULT_BATCH_ROWS, insertRows, resetIdentities } from './bulk-insert';
 import { HISTORY_MONTHS, historyStart, promoWindows, sampleRegistration } from './calendar';
 import { generateCatalog } from './catalog';
@@ -172,11 +165,9 @@ export async function seedDemoShop(database: Database, options: SeedDemoShopOpti
       const steps: (() => Promise<void>)[] = [
         () => linkCoupons(tx),
         () => fillMemberActivity(tx),
-        () => fillOrderAggregates(tx, now, SEEDED_TIER_CONFIG),
-        () => classifyLifecycle(tx, now),
-        () => classifyRfm(tx, now),
-        () => classifyBehaviour(tx, now),
-        () => fillTopPreferences(tx),
+        async () => {
+          await refreshSegments(tx, { asOf: now });
+        },
         () => resetIdentities(tx, IDENTITY_TABLES),
         () =>
           insertRows(tx, schema.kvSettings, [

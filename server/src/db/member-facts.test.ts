@@ -104,6 +104,7 @@ describeEachDatabase('member_facts view', ({ database }) => {
       spendTotalFen: 900_000,
       firstOrderAt: new Date('2023-05-01T04:00:00Z'),
       lastOrderAt,
+      recencyDays: 10,
       rfmR: 5,
       rfmF: 4,
       rfmM: 5,

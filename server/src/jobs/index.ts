@@ -1,6 +1,8 @@
 import type { ServerContext } from '../server';
 import { expireUnpaidOrders } from '../modules/orders';
 import { reconcilePendingPayments } from '../modules/payments';
+import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmentation';
+import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
 import type { ScheduledJob } from './scheduler';
 
 export { periodKey, recentJobRuns, runClaimed, INSTANCE_ID, type ClaimedRun, type JobPeriod } from './job-runs';
@@ -19,5 +21,29 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     cron: '30 * * * * *',
     period: 'minute',
     run: async (context: ServerContext) => ({ ...(await reconcilePendingPayments(context, context.clock())) }),
+  },
+  {
+    name: 'points.expire',
+    cron: '10 0 * * *',
+    period: 'day',
+    run: async (context: ServerContext) => ({ ...(await expirePoints(context, context.clock())) }),
+  },
+  {
+    name: 'tiers.review',
+    cron: '0 2 * * *',
+    period: 'day',
+    run: async (context: ServerContext) => ({ ...(await reviewTiers(context, context.clock())) }),
+  },
+  {
+    name: 'clv.refit',
+    cron: '0 4 * * 1',
+    period: 'day',
+    run: async (context: ServerContext) => ({ ...(await refitClv(context, context.clock())) }),
+  },
+  {
+    name: SEGMENT_REFRESH_JOB,
+    cron: '0 3 * * *',
+    period: 'day',
+    run: async (context: ServerContext, scheduledAt: Date) => runNightlySegmentRefresh(context, scheduledAt),
   },
 ];

@@ -9,6 +9,7 @@ import { registerMeRoutes } from './me';
 import { registerOrderRoutes } from './orders';
 import { registerPaymentRoutes } from './payments';
 import { registerPointsRoutes } from './points';
+import { registerSegmentationRoutes } from './segmentation';
 import { registerStaffLoginRoutes } from './staff';
 
 /** Every feature module's routes, mounted under /api. Each module's index.ts exports its register function. */
@@ -23,4 +24,5 @@ export function registerModules(api: ApiRouter, context: ServerContext): void {
   registerOrderRoutes(api, context);
   registerPaymentRoutes(api, context);
   registerPointsRoutes(api, context);
+  registerSegmentationRoutes(api, context);
 }

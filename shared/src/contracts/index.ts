@@ -8,3 +8,4 @@ export * from './me';
 export * from './events';
 export * from './consent';
 export * from './staff';
+export * from './jobs';

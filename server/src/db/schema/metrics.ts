@@ -57,6 +57,8 @@ export const memberMetrics = pgTable(
     lastOrderAt: instant('last_order_at'),
     /** Mean days between paid orders, for the personal-cadence lifecycle; null below two orders. */
     meanGapDays: doublePrecision('mean_gap_days'),
+    /** R of RFM: whole 24 h periods from the last counted order to `segments_as_of`; null for a non-buyer. */
+    recencyDays: integer('recency_days'),
     rfmR: smallint('rfm_r'),
     rfmF: smallint('rfm_f'),
     rfmM: smallint('rfm_m'),
@@ -102,6 +104,7 @@ export const memberMetrics = pgTable(
     check('member_metrics_behaviour_check', nullOrOneOf(t.behaviour, BEHAVIOUR_STATES)),
     check('member_metrics_price_band_check', nullOrOneOf(t.priceBand, PRICE_BANDS)),
     check('member_metrics_activity_score_check', sql`${t.activityScore} >= 0`),
+    check('member_metrics_recency_days_check', sql`${t.recencyDays} >= 0`),
     check('member_metrics_p_alive_check', sql`${t.pAlive} between 0 and 1`),
     check(
       'member_metrics_predictions_check',
@@ -135,7 +138,8 @@ export const memberActivity = pgTable(
 /**
  * The one read model for audiences, segment rules and the member 360 page: a member's profile joined with
  * their metrics. Created by raw SQL in the 0001 migration (drizzle-kit does not manage it: `.existing()`).
- * recency_days is computed at query time in Shanghai calendar days, so it never goes stale.
+ * recency_days is the value stored by the last segment refresh (whole 24 h periods as of its as-of time, the
+ * shared RFM definition), so audiences and RFM scores agree; the 0004 migration replaced a now()-based one.
  */
 export const memberFacts = pgView('member_facts', {
   memberId: bigint('member_id', { mode: 'number' }).notNull(),

@@ -95,7 +95,7 @@ export const segmentStats = pgTable(
     recencyMean: doublePrecision('recency_mean').notNull(),
     frequencyMean: doublePrecision('frequency_mean').notNull(),
     monetaryMean: doublePrecision('monetary_mean').notNull(),
-    /** Value-layer boundaries in fen: [high threshold, mid threshold]. */
+    /** Value-layer boundaries in fen: [mid threshold, high threshold], as shared valueLayerCutPointsSql returns them. */
     valueLayerCuts: doublePrecision('value_layer_cuts').array().notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
@@ -106,6 +106,7 @@ export const segmentStats = pgTable(
       'segment_stats_cuts_check',
       sql`cardinality(${t.recencyCuts}) = 4 and cardinality(${t.frequencyCuts}) = 4 and cardinality(${t.monetaryCuts}) = 4 and cardinality(${t.valueLayerCuts}) = 2`,
     ),
+    check('segment_stats_value_layer_order_check', sql`${t.valueLayerCuts}[1] <= ${t.valueLayerCuts}[2]`),
   ],
 );
 

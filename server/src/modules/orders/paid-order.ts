@@ -6,6 +6,7 @@ import { PAID_ORDER_STATUSES } from '../../db/schema';
 import { creditPoints, lockMember } from '../points/points.repo';
 import { pointsConfigAt, tierConfigAt } from '../points/rule-configs';
 import { markCouponUsed } from '../coupons';
+import { updateMemberDerived } from '../segmentation';
 import type { LockedOrder } from './orders.repo';
 
 export interface PaidOrderResult {
@@ -18,9 +19,10 @@ export interface PaidOrderResult {
 /**
  * The one "order paid" flow, run inside the caller's transaction with the order row already locked and
  * known to be pending: order paid, coupon used, points earned at the tier multiplier the member had before
- * this order, purchase aggregates, growth value (one SQL sum over the trailing window), tier upgrade with
- * its history, and the campaign triggers (first purchase, tier up) in the outbox. Only upgrades happen
- * here; downgrades wait for the tier review.
+ * this order, purchase aggregates, the member's classifications (RFM against the last refresh's cut
+ * points, lifecycle, behaviour, preferences), growth value (one SQL sum over the trailing window), tier
+ * upgrade with its history, and the campaign triggers (first purchase, tier up) in the outbox. Only upgrades
+ * happen here; downgrades wait for the tier review.
  */
 export async function applyPaidOrder(tx: Tx, order: LockedOrder, paidAt: Date, now: Date): Promise<PaidOrderResult> {
   const paidFen = order.payableFen;
@@ -85,6 +87,7 @@ export async function applyPaidOrder(tx: Tx, order: LockedOrder, paidAt: Date, n
         returning orders_total - 1 as orders_total`,
   );
   const firstPurchase = (before?.orders_total ?? 0) === 0;
+  await updateMemberDerived(tx, order.memberId, now);
   const growthFen = await refreshGrowthValue(tx, order.memberId, now, tierConfig);
 
   const decision = evaluateTier({ tier: tierBefore, keepUntil: member.tierKeepUntil }, growthFen, now, tierConfig);

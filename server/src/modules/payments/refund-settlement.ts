@@ -7,6 +7,7 @@ import type { WechatPayRefundNotification } from '../../wechat';
 import { lockOrder, refreshGrowthValue, type LockedOrder } from '../orders';
 import { debitPoints, lockMember } from '../points/points.repo';
 import { tierConfigAt } from '../points/rule-configs';
+import { updateMemberDerived } from '../segmentation';
 import { recordAudit } from './audit';
 import { failRefund, settleOrderRefundStatus } from './refunds.service';
 
@@ -15,8 +16,8 @@ export type RefundOutcome = 'refunded' | 'already_settled' | 'failed' | 'unknown
 /**
  * Applies a REFUND.* notification exactly once, under the order lock: SUCCESS marks the refund succeeded,
  * adds it to the order and its lines, claws back the points of the refunded share and lowers the purchase
- * aggregates and growth value. The tier is not lowered here: downgrades happen only at the tier review.
- * CLOSED / ABNORMAL mark the refund failed.
+ * aggregates (then recomputed with the member's classifications) and growth value. The tier is not lowered
+ * here: downgrades happen only at the tier review. CLOSED / ABNORMAL mark the refund failed.
  */
 export async function settleRefund(context: ServerContext, notice: WechatPayRefundNotification): Promise<RefundOutcome> {
   const now = context.clock();
@@ -73,6 +74,7 @@ export async function settleRefund(context: ServerContext, notice: WechatPayRefu
                                     monetary_365_fen = greatest(0, monetary_365_fen - ${refund.amount_fen}), updated_at = ${now}
           where member_id = ${order.memberId}`,
     );
+    await updateMemberDerived(tx, order.memberId, now);
     await refreshGrowthValue(tx, order.memberId, now, (await tierConfigAt(tx, now)).config);
     return 'refunded';
   });

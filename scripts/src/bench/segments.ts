@@ -1,0 +1,184 @@
+/**
+ * Segmentation benchmark on a fresh database: generate a synthetic shop (bulk load), refresh every member's
+ * segments set-based, time one paid order with its incremental member update, and time an audience query
+ * compiled from a segment rule against member_facts. Peak memory is the RSS of this Node process (which hosts
+ * PGlite) and, for PostgreSQL on this machine, the peak RSS of the database's backends.
+ */
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { compileSegmentMemberIdsQuery, type SegmentRule } from '@member-ops/shared/rules/index';
+import { sql } from 'drizzle-orm';
+import { type Database, type DatabaseKind, execute, withTransaction } from '../../../server/src/db';
+import { refreshSegments, updateMemberDerived } from '../../../server/src/modules/segmentation/index';
+import { createTestDatabase } from '../../../server/src/testing/database';
+import { generateShop, type GenerateSummary } from '../generate/index';
+
+export interface SegmentsBenchOptions {
+  kind: DatabaseKind;
+  members: number;
+  orders: number;
+  /** Paid orders with their incremental update (default 200). */
+  incrementalSamples?: number;
+  /** Audience query runs (default 30). */
+  audienceSamples?: number;
+}
+
+export interface SegmentsBenchResult {
+  database: DatabaseKind;
+  members: number;
+  orders: number;
+  orderItems: number;
+  bulkLoadMs: number;
+  bulkLoadStagesMs: GenerateSummary['timings'];
+  /** First full refresh from the orders, then a second one over the same data. */
+  fullRefreshMs: number;
+  fullRefreshAgainMs: number;
+  refreshedMembers: number;
+  /** One paid order (order + line inserted) plus updateMemberDerived, in one transaction. */
+  incrementalP50Ms: number;
+  incrementalP99Ms: number;
+  audienceRule: SegmentRule;
+  audienceMembers: number;
+  audienceP50Ms: number;
+  audienceP95Ms: number;
+  /** This process's RSS before the bench (PGlite's memory stays with the process after an earlier run). */
+  nodeRssAtStartMiB: number;
+  peakNodeRssMiB: number;
+  /** VmHWM of the PostgreSQL backends serving this database (shared buffers they touched included). */
+  peakPgBackendRssMiB: number | null;
+}
+
+/** The sizes the issue's figures are quoted at. */
+export const SEGMENT_BENCH_SIZES: Record<DatabaseKind, { members: number; orders: number }> = {
+  postgres: { members: 1_000_000, orders: 10_000_000 },
+  pglite: { members: 100_000, orders: 1_000_000 },
+};
+
+/** Gold and diamond members who have gone to sleep although they bought at least three times this year. */
+export const AUDIENCE_RULE: SegmentRule = {
+  all: [
+    { field: 'tier', op: 'in', value: ['gold', 'diamond'] },
+    { field: 'lifecycle', op: 'eq', value: 'sleeping' },
+    { field: 'frequency365', op: 'gte', value: 3 },
+  ],
+};
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, index)] ?? 0) * 100) / 100;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+}
+
+function sampleRss(): { peakMiB: () => number; stop: () => void } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return {
+    peakMiB: () => Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Peak RSS of the server processes of this database, when the server runs on this machine and /proc is readable. */
+async function pgBackendPeakMiB(database: Database): Promise<number | null> {
+  if (database.kind !== 'postgres') return null;
+  const pids = await execute<{ pid: number }>(
+    database.db,
+    sql.raw('select pid from pg_stat_activity where datname = current_database()'),
+  );
+  let peakKiB = 0;
+  for (const { pid } of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
+  }
+  return peakKiB > 0 ? Math.round(peakKiB / 1024) : null;
+}
+
+async function payOneOrder(database: Database, memberId: number, skuId: number, at: Date, n: number): Promise<void> {
+  await withTransaction(database, async (tx) => {
+    const [order] = await execute<{ id: number }>(
+      tx,
+      sql`insert into orders (order_no, member_id, channel, status, items_total_fen, payable_fen, paid_fen, created_at, paid_at, updated_at)
+        values (${`bench:${n}`}, ${memberId}, 'mini_program', 'paid', 9990, 9990, 9990, ${at}, ${at}, ${at}) returning id`,
+    );
+    await tx.execute(sql`insert into order_items (order_id, member_id, sku_id, product_id, title, category, unit_price_fen, quantity, line_total_fen)
+      select ${order?.id}, ${memberId}, s.id, s.product_id, s.title, c.code, 9990, 1, 9990
+      from skus s join products p on p.id = s.product_id join categories c on c.id = p.category_id where s.id = ${skuId}`);
+    await updateMemberDerived(tx, memberId, at);
+  });
+}
+
+export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<SegmentsBenchResult> {
+  const nodeRssAtStartMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const rss = sampleRss();
+  const test = await createTestDatabase(options.kind);
+  const { database } = test;
+  try {
+    const now = new Date();
+    const generated = await generateShop(database, { members: options.members, orders: options.orders, seed: 'bench', now });
+    let refreshedMembers = 0;
+    const fullRefreshMs = await timed(async () => {
+      refreshedMembers = (await refreshSegments(database, { asOf: now })).members;
+    });
+    const fullRefreshAgainMs = await timed(() => refreshSegments(database, { asOf: now }));
+
+    const buyers = await execute<{ member_id: number }>(
+      database.db,
+      sql.raw(`select member_id from member_metrics where orders_total > 0 order by member_id limit 5000`),
+    );
+    const [sku] = await execute<{ id: number }>(database.db, sql.raw('select min(id)::int8 as id from skus'));
+    const incremental: number[] = [];
+    const samples = options.incrementalSamples ?? 200;
+    for (let i = 0; i < samples; i++) {
+      const member = buyers[(i * 7919) % Math.max(1, buyers.length)];
+      if (!member || !sku) break;
+      incremental.push(await timed(() => payOneOrder(database, member.member_id, sku.id, new Date(now.getTime() + i * 1000), i)));
+    }
+
+    const query = compileSegmentMemberIdsQuery(AUDIENCE_RULE, { now });
+    const runQuery = async () =>
+      database.kind === 'postgres'
+        ? (await database.client.query(query.sql, query.params)).rows.length
+        : (await database.client.query(query.sql, query.params)).rows.length;
+    let audienceMembers = await runQuery();
+    const audience: number[] = [];
+    for (let i = 0; i < (options.audienceSamples ?? 30); i++) {
+      audience.push(
+        await timed(async () => {
+          audienceMembers = await runQuery();
+        }),
+      );
+    }
+    return {
+      database: options.kind,
+      members: generated.members,
+      orders: generated.orders,
+      orderItems: generated.orderItems,
+      bulkLoadMs: generated.elapsedMs,
+      bulkLoadStagesMs: generated.timings,
+      fullRefreshMs: Math.round(fullRefreshMs),
+      fullRefreshAgainMs: Math.round(fullRefreshAgainMs),
+      refreshedMembers,
+      incrementalP50Ms: percentile(incremental, 50),
+      incrementalP99Ms: percentile(incremental, 99),
+      audienceRule: AUDIENCE_RULE,
+      audienceMembers,
+      audienceP50Ms: percentile(audience, 50),
+      audienceP95Ms: percentile(audience, 95),
+      nodeRssAtStartMiB,
+      peakNodeRssMiB: rss.peakMiB(),
+      peakPgBackendRssMiB: await pgBackendPeakMiB(database),
+    };
+  } finally {
+    rss.stop();
+    await test.cleanup();
+  }
+}
