@@ -4,11 +4,10 @@
  * Generates a large synthetic shop (see ./generate/index.ts) into the configured database, printing progress
  * per stage and the timings. Meant for a fresh database: the benchmark creates one itself.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../server/src/config';
-import { migrate, openDatabase } from '../../server/src/db';
+import { migrate } from '../../server/src/db';
 import { GenerateError, type GenerateStage, generateShop } from './generate/index';
+import { openCliDatabase, runCli, UsageError } from './lib/cli';
 import { terminalProgress } from './lib/progress';
 
 const USAGE = `Usage: npm run generate -- [options]
@@ -26,10 +25,6 @@ const STAGE_LABELS: Record<GenerateStage, string> = {
   tiers: 'tiers',
   analyze: 'statistics',
 };
-
-class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function positive(name: string, text: string): number {
   const n = Number(text);
@@ -69,12 +64,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const config = loadConfig();
-  const dataDir = options.dataDir ? path.resolve(options.dataDir) : config.dataDir;
-  const url = options.url ?? config.database.url;
-  const database = await openDatabase(
-    url ? { url, applicationName: 'member-ops-generate' } : { dataDir: path.join(dataDir, 'pglite') },
-  );
+  const { database } = await openCliDatabase({ databaseUrl: options.url, dataDir: options.dataDir }, 'member-ops-generate');
   try {
     await migrate(database);
     const progress = terminalProgress('generate');
@@ -91,11 +81,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const badArguments =
-    error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-  if (badArguments) console.error(`${error.message}\n\n${USAGE}`);
-  else if (error instanceof ConfigError || error instanceof GenerateError) console.error(error.message);
-  else console.error(error);
-  process.exitCode = 1;
-});
+runCli(import.meta.url, main, USAGE, [GenerateError]);

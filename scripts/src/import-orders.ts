@@ -9,9 +9,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../server/src/config';
-import { migrate, openDatabase } from '../../server/src/db';
+import { migrate } from '../../server/src/db';
 import { formatReport, IMPORT_FORMATS, type ImportFormat, importOrders, type ImportStage } from './import/index';
+import { openCliDatabase, runCli, UsageError } from './lib/cli';
 import { terminalProgress } from './lib/progress';
 
 const USAGE = `Usage: npm run import:orders -- <file> [options]
@@ -30,10 +30,6 @@ const STAGE_LABELS: Record<ImportStage, string> = {
   orders: 'orders',
   returns: 'returns',
 };
-
-class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function parseOptions(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -74,12 +70,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const config = loadConfig();
-  const dataDir = options.dataDir ? path.resolve(options.dataDir) : config.dataDir;
-  const url = options.url ?? config.database.url;
-  const database = await openDatabase(
-    url ? { url, applicationName: 'member-ops-import' } : { dataDir: path.join(dataDir, 'pglite') },
-  );
+  const { database } = await openCliDatabase({ databaseUrl: options.url, dataDir: options.dataDir }, 'member-ops-import');
   try {
     await migrate(database);
     const progress = terminalProgress('import');
@@ -97,11 +88,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const badArguments =
-    error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-  if (badArguments) console.error(`${error.message}\n\n${USAGE}`);
-  else if (error instanceof ConfigError) console.error(error.message);
-  else console.error(error);
-  process.exitCode = 1;
-});
+runCli(import.meta.url, main, USAGE);

@@ -5,13 +5,11 @@
  * `--reset --yes` first drops every table (the public schema and the migration record) and migrates afresh.
  * Imported as a module (e.g. by `npm start`) it only re-exports the seed's API.
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { ConfigError, loadConfig } from '../../server/src/config';
-import { type Database, migrate, openDatabase } from '../../server/src/db';
-import { loadOrCreateLocalKeys, phoneKeysFromBase64 } from '../../server/src/security/local-keys';
+import { type Database, migrate } from '../../server/src/db';
+import { phoneKeysFor } from '../../server/src/security/local-keys';
+import { openCliDatabase, runCli, UsageError } from './lib/cli';
 import { terminalProgress } from './lib/progress';
 import { DEFAULT_MEMBER_COUNT, DEFAULT_SEED, DEMO_ACCOUNTS, seedDemoShop, type SeedStage, ShopNotEmptyError } from './seed/index';
 
@@ -56,10 +54,6 @@ function parseOptions(argv: string[]) {
   return { ...values, members, now };
 }
 
-class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** Drops the application schema and the migration record, so the next migrate() builds everything again. */
 async function dropEverything(database: Database): Promise<void> {
   await database.db.execute(sql.raw('drop schema if exists drizzle cascade'));
@@ -73,11 +67,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const config = loadConfig();
-  const dataDir = options['data-dir'] ? path.resolve(options['data-dir']) : config.dataDir;
-  const url = options['database-url'] ?? config.database.url;
-  const database = await openDatabase(
-    url ? { url, applicationName: 'member-ops-seed' } : { dataDir: path.join(dataDir, 'pglite') },
+  const { database, config, dataDir } = await openCliDatabase(
+    { databaseUrl: options['database-url'], dataDir: options['data-dir'] },
+    'member-ops-seed',
   );
   try {
     if (options.reset) {
@@ -85,10 +77,7 @@ async function main(argv: string[]): Promise<void> {
       await dropEverything(database);
     }
     await migrate(database);
-    const phoneKeys =
-      config.phoneEncryptionKey && config.phoneHashKey
-        ? phoneKeysFromBase64(config.phoneEncryptionKey, config.phoneHashKey)
-        : loadOrCreateLocalKeys(dataDir);
+    const phoneKeys = phoneKeysFor(config, dataDir);
     const progress = terminalProgress('seed');
     const summary = await seedDemoShop(database, {
       phoneKeys,
@@ -114,15 +103,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    const badArguments =
-      error instanceof UsageError ||
-      (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-    if (badArguments) console.error(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof ConfigError || error instanceof ShopNotEmptyError) console.error(error.message);
-    else console.error(error);
-    process.exitCode = 1;
-  });
-}
+runCli(import.meta.url, main, USAGE, [ShopNotEmptyError]);

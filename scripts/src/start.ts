@@ -5,7 +5,7 @@
 import { ConfigError, loadConfig } from '../../server/src/config';
 import { migrate, openDatabase } from '../../server/src/db';
 import { createLogger } from '../../server/src/logger';
-import { loadOrCreateLocalKeys, phoneKeysFromBase64 } from '../../server/src/security/local-keys';
+import { phoneKeysFor } from '../../server/src/security/local-keys';
 import { startServer } from '../../server/src/server';
 import pretty from 'pino-pretty';
 import { terminalProgress } from './lib/progress';
@@ -22,10 +22,7 @@ async function main(): Promise<void> {
   await migrate(database);
 
   if (await isShopEmpty(database)) {
-    const phoneKeys =
-      config.phoneEncryptionKey && config.phoneHashKey
-        ? phoneKeysFromBase64(config.phoneEncryptionKey, config.phoneHashKey)
-        : loadOrCreateLocalKeys(config.dataDir);
+    const phoneKeys = phoneKeysFor(config, config.dataDir);
     console.error('First start: loading the demo shop (about a minute)…');
     const progress = terminalProgress('demo data');
     const started = Date.now();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { createSandbox, loadOrCreateSandboxKeys, sandboxAdapterOptions } from './sandbox';
-import { loadOrCreateLocalKeys, phoneKeysFromBase64 } from './security/local-keys';
+import { phoneKeysFor, phoneKeysFromBase64 } from './security/local-keys';
 import type { PhoneKeys } from './security/phone-crypto';
 import { createWechatClient, createWechatPayClient, type WechatClient, type WechatPayClient } from './wechat';
 import type Router from '@koa/router';
@@ -26,10 +26,7 @@ export async function setupWechat(config: AppConfig, ownBaseUrl: string, logger:
     const keys = await loadOrCreateSandboxKeys(config.dataDir);
     const sandboxBaseUrl = `${ownBaseUrl}/sandbox`;
     const adapters = sandboxAdapterOptions(keys, sandboxBaseUrl);
-    const phoneKeys =
-      config.phoneEncryptionKey && config.phoneHashKey
-        ? phoneKeysFromBase64(config.phoneEncryptionKey, config.phoneHashKey)
-        : loadOrCreateLocalKeys(config.dataDir);
+    const phoneKeys = phoneKeysFor(config, config.dataDir);
     return {
       mode: 'sandbox',
       appId: keys.appId,

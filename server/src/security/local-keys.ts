@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AppConfig } from '../config';
 import type { PhoneKeys } from './phone-crypto';
 
 interface StoredKeys {
@@ -30,4 +31,11 @@ export function phoneKeysFromBase64(encryptionKey: string, hashKey: string): Pho
   const keys = { encryptionKey: Buffer.from(encryptionKey, 'base64'), hashKey: Buffer.from(hashKey, 'base64') };
   if (keys.encryptionKey.length !== 32 || keys.hashKey.length !== 32) throw new Error('phone keys must be 32 bytes each');
   return keys;
+}
+
+/** The configured phone keys (required in live mode), else this installation's local keys in `dataDir`. */
+export function phoneKeysFor(config: Pick<AppConfig, 'phoneEncryptionKey' | 'phoneHashKey'>, dataDir: string): PhoneKeys {
+  return config.phoneEncryptionKey && config.phoneHashKey
+    ? phoneKeysFromBase64(config.phoneEncryptionKey, config.phoneHashKey)
+    : loadOrCreateLocalKeys(dataDir);
 }
