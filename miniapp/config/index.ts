@@ -30,7 +30,8 @@ export default defineConfig<'webpack5'>(() => {
     // One folder per target so the weapp and h5 builds never overwrite each other.
     outputRoot: `dist/${process.env.TARO_ENV}`,
     plugins: [],
-    defineConstants: {},
+    // Where the weapp build reaches the API (the h5 build uses the origin it is served from).
+    defineConstants: { API_BASE_URL: JSON.stringify(process.env.TARO_APP_API_BASE ?? 'http://127.0.0.1:3000') },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

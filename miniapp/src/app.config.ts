@@ -1,6 +1,24 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/category/index', 'pages/cart/index', 'pages/member/index'],
-  subPackages: [{ root: 'staff', pages: ['pages/lookup/index'] }],
+  subPackages: [
+    {
+      root: 'shop',
+      pages: [
+        'pages/product/index',
+        'pages/search/index',
+        'pages/checkout/index',
+        'pages/pay-result/index',
+        'pages/orders/index',
+        'pages/order/index',
+        'pages/points/index',
+        'pages/coupons/index',
+        'pages/claim/index',
+        'pages/profile/index',
+      ],
+    },
+    { root: 'staff', pages: ['pages/login/index', 'pages/lookup/index', 'pages/member/index', 'pages/contacts/index'] },
+  ],
+  preloadRule: { 'pages/index/index': { network: 'all', packages: ['shop'] } },
   window: {
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '会员商城',

@@ -13,3 +13,9 @@ declare namespace NodeJS {
     NODE_ENV: 'development' | 'production';
   }
 }
+
+/** The API origin compiled into the weapp build (config/index.ts). */
+declare const API_BASE_URL: string;
+
+/** Taro replaces process.env.* at build time; there is no Node process in the mini-program. */
+declare const process: { env: NodeJS.ProcessEnv };

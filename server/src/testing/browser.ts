@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (scripts/src/test-all.ts installs it with fonts-noto-cjk when missing). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** An iPhone X-sized screen, the viewport every shop page must fit. */
+export const PHONE_VIEWPORT = { width: 375, height: 812 } as const;
+
+/** Screenshots land in <repo>/.artifacts/browser/<suite>/ (git-ignored), kept after the run for people to look at. */
+export const ARTIFACTS_ROOT = fileURLToPath(new URL('../../../.artifacts/browser', import.meta.url));
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Launches headless Chromium with a fresh profile (playwright creates and removes a temporary user-data-dir). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/** A phone-sized context in Chinese and Shanghai time, as a shopper in the mini-program would see the shop. */
+export async function newPhonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: PHONE_VIEWPORT,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** The folder for one suite's screenshots, created on first use. */
+export function artifactDir(suite: string): string {
+  const dir = path.join(ARTIFACTS_ROOT, suite);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Saves a viewport screenshot as <suite>/<name>.png and returns its path. */
+export async function saveScreenshot(page: Page, suite: string, name: string): Promise<string> {
+  const file = path.join(artifactDir(suite), `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** Horizontal overflow on the current page (content wider than the viewport), in CSS pixels. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  // A string expression: the server is compiled without the DOM library.
+  return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+}
