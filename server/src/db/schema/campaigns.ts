@@ -27,6 +27,7 @@ export const campaigns = pgTable(
     /** Stable code of a built-in campaign such as the sleeping-customer wake-up journey. */
     builtinCode: text('builtin_code').unique(),
     name: text('name').notNull(),
+    description: text('description'),
     kind: text('kind').$type<CampaignKind>().notNull(),
     status: text('status').$type<CampaignStatus>().notNull().default('draft'),
     segmentId: idRef('segment_id').references(() => segments.id),
@@ -37,6 +38,8 @@ export const campaigns = pgTable(
     holdoutRatioBp: integer('holdout_ratio_bp').notNull().default(1000),
     attributionDays: integer('attribution_days').notNull().default(7),
     budgetFen: fen('budget_fen'),
+    /** Leave out members any campaign contacted within this many days (0 = no such rule). */
+    excludeContactedDays: integer('exclude_contacted_days').notNull().default(0),
     /** Face value of coupons issued so far, charged against the budget in the issuing transaction. */
     committedFen: fen('committed_fen').notNull().default(0),
     startsAt: instant('starts_at'),
@@ -51,6 +54,7 @@ export const campaigns = pgTable(
     check('campaigns_status_check', oneOf(t.status, CAMPAIGN_STATUSES)),
     check('campaigns_holdout_check', sql`${t.holdoutRatioBp} between 0 and 10000`),
     check('campaigns_attribution_check', sql`${t.attributionDays} > 0`),
+    check('campaigns_exclude_contacted_check', sql`${t.excludeContactedDays} >= 0`),
     check('campaigns_budget_check', sql`${t.committedFen} >= 0 and ${t.committedFen} <= ${t.budgetFen}`),
     check('campaigns_window_check', sql`${t.endsAt} > ${t.startsAt}`),
     check('campaigns_recurring_has_cron_check', sql`${t.kind} <> 'recurring' or ${t.cron} is not null`),
