@@ -1,0 +1,1 @@
+CREATE INDEX "members_store_id_idx" ON "members" USING btree ("store_id","id") WHERE "members"."deleted_at" is null;

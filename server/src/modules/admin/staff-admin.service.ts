@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import type { CreateStaffRequest, StaffAccountView, StaffListResponse, StaffRole, UpdateStaffRequest } from '@member-ops/shared';
+import { execute, withTransaction, type Database, type Executor } from '../../db';
+import { AppError } from '../../errors';
+import { isUniqueViolation } from '../../db/pg-error';
+import { hashPassword } from '../../security/password';
+import { recordAudit } from '../payments';
+
+export interface StaffAdminDeps {
+  database: Database;
+  now: Date;
+  actor: { staffId: number; ip?: string; requestId?: string };
+}
+
+interface StaffRow extends Record<string, unknown> {
+  id: number;
+  username: string;
+  display_name: string;
+  role: StaffRole;
+  store_id: number | null;
+  active: boolean;
+  last_login_at: Date | null;
+  locked_until: Date | null;
+}
+
+const SELECT = sql`select id, username, display_name, role, store_id, active, last_login_at, locked_until from staff_accounts`;
+
+function toView(row: StaffRow): StaffAccountView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    storeId: row.store_id,
+    active: row.active,
+    lastLoginAt: row.last_login_at?.toISOString() ?? null,
+    lockedUntil: row.locked_until?.toISOString() ?? null,
+  };
+}
+
+async function loadStaff(executor: Executor, id: number): Promise<StaffRow> {
+  const [row] = await execute<StaffRow>(executor, sql`${SELECT} where id = ${id}`);
+  if (!row) throw new AppError('NOT_FOUND', `No staff account ${id}`);
+  return row;
+}
+
+async function requireStore(executor: Executor, storeId: number | null): Promise<void> {
+  if (storeId === null) return;
+  const [row] = await execute<{ id: number }>(executor, sql`select id from stores where id = ${storeId}`);
+  if (!row) {
+    throw new AppError('VALIDATION_FAILED', 'Invalid input — body.storeId: no such store', [
+      { field: 'body.storeId', message: 'no such store' },
+    ]);
+  }
+}
+
+export async function listStaff(database: Database): Promise<StaffListResponse> {
+  const rows = await execute<StaffRow>(database.db, sql`${SELECT} order by role, id`);
+  const stores = await execute<{ id: number; name: string }>(database.db, sql`select id, name from stores order by id`);
+  return { items: rows.map(toView), stores };
+}
+
+export async function createStaff(deps: StaffAdminDeps, body: CreateStaffRequest): Promise<StaffAccountView> {
+  const passwordHash = await hashPassword(body.password);
+  return withTransaction(deps.database, async (tx) => {
+    await requireStore(tx, body.storeId);
+    try {
+      const [created] = await execute<{ id: number }>(
+        tx,
+        sql`insert into staff_accounts (username, display_name, password_hash, role, store_id, password_changed_at, created_at, updated_at)
+            values (${body.username}, ${body.displayName}, ${passwordHash}, ${body.role}, ${body.storeId}, ${deps.now}, ${deps.now}, ${deps.now})
+            returning id`,
+      );
+      if (!created) throw new Error('insert into staff_accounts returned no row');
+      await recordAudit(
+        tx,
+        deps.now,
+        'staff.create',
+        'staff',
+        created.id,
+        { username: body.username, role: body.role, storeId: body.storeId },
+        deps.actor,
+      );
+      return toView(await loadStaff(tx, created.id));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('CONFLICT', `Username ${body.username} is taken`);
+      throw error;
+    }
+  });
+}
+
+/** Role, store, activation and password changes; each is audited, and deactivation or a new password ends sessions. */
+export async function updateStaff(deps: StaffAdminDeps, id: number, body: UpdateStaffRequest): Promise<StaffAccountView> {
+  const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
+  return withTransaction(deps.database, async (tx) => {
+    const before = await loadStaff(tx, id);
+    if (id === deps.actor.staffId && (body.role !== undefined || body.active === false)) {
+      throw new AppError('CONFLICT', 'Admins cannot change their own role or deactivate themselves');
+    }
+    const role = body.role ?? before.role;
+    const storeId = body.storeId === undefined ? before.store_id : body.storeId;
+    if (role === 'store_staff' && storeId === null) {
+      throw new AppError('VALIDATION_FAILED', 'Invalid input — body.storeId: store staff need a store', [
+        { field: 'body.storeId', message: 'store staff need a store' },
+      ]);
+    }
+    await requireStore(tx, storeId);
+    await tx.execute(
+      sql`update staff_accounts
+             set display_name = ${body.displayName ?? before.display_name}, role = ${role}, store_id = ${storeId},
+                 active = ${body.active ?? before.active},
+                 password_hash = coalesce(${passwordHash ?? null}, password_hash),
+                 password_changed_at = case when ${passwordHash ?? null}::text is null then password_changed_at else ${deps.now}::timestamptz end,
+                 failed_login_count = case when ${passwordHash ?? null}::text is null then failed_login_count else 0 end,
+                 locked_until = case when ${passwordHash ?? null}::text is null then locked_until else null end,
+                 updated_at = ${deps.now}
+           where id = ${id}`,
+    );
+    if (body.active === false || passwordHash !== undefined || role !== before.role) {
+      await tx.execute(sql`update staff_sessions set revoked_at = ${deps.now} where staff_id = ${id} and revoked_at is null`);
+    }
+    const changes = {
+      ...(role !== before.role ? { role: { from: before.role, to: role } } : {}),
+      ...(storeId !== before.store_id ? { storeId: { from: before.store_id, to: storeId } } : {}),
+      ...(body.active !== undefined && body.active !== before.active ? { active: { from: before.active, to: body.active } } : {}),
+      ...(passwordHash !== undefined ? { password: 'reset' } : {}),
+      ...(body.displayName !== undefined && body.displayName !== before.display_name ? { displayName: body.displayName } : {}),
+    };
+    const action = changes.role ? 'staff.role_change' : 'staff.update';
+    await recordAudit(tx, deps.now, action, 'staff', id, changes, deps.actor);
+    return toView(await loadStaff(tx, id));
+  });
+}

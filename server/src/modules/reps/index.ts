@@ -1,0 +1,1 @@
+export { registerRepsRoutes } from './reps.routes';
