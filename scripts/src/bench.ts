@@ -6,8 +6,10 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DATABASE_KINDS, type DatabaseKind } from '../../server/src/db';
+import { CAMPAIGN_BENCH_SIZES, runCampaignsBench } from './bench/campaigns';
 import { runCheckoutBench } from './bench/checkout';
 import { runEventsBench } from './bench/events';
+import { runMembersBench } from './bench/members';
 import { runSegmentsBench, SEGMENT_BENCH_SIZES } from './bench/segments';
 import { ensurePostgresServer } from './lib/postgres-server';
 
@@ -21,12 +23,16 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     /** Segments bench sizes; default per database (SEGMENT_BENCH_SIZES). `--orders` also sizes the checkout bench. */
     members: { type: 'string' },
+    /** Segments and members benches: run on this already generated shop (PostgreSQL URL) instead of a fresh one. */
+    'database-url': { type: 'string' },
+    /** Campaigns bench: outbox rows drained through the sandbox WeChat. */
+    deliveries: { type: 'string' },
   },
 });
 
 const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
 
-function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'members', fallback?: number): number {
+function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries', fallback?: number): number {
   const text = values[name];
   if (text === undefined && fallback !== undefined) return fallback;
   const n = Number(text);
@@ -57,7 +63,29 @@ const benches: Record<string, () => Promise<unknown[]>> = {
       const members = positive('members', SEGMENT_BENCH_SIZES[kind].members);
       const orders = positive('orders', SEGMENT_BENCH_SIZES[kind].orders);
       process.stderr.write(`bench: segments on ${kind} (${members} members, ${orders} orders)…\n`);
-      results.push(await runSegmentsBench({ kind, members, orders }));
+      const databaseUrl = kind === 'postgres' ? values['database-url'] : undefined;
+      results.push(await runSegmentsBench({ kind, members, orders, ...(databaseUrl ? { databaseUrl } : {}) }));
+    }
+    return results;
+  },
+  members: async () => {
+    const results = [];
+    for (const kind of kinds) {
+      const members = positive('members', SEGMENT_BENCH_SIZES[kind].members);
+      const orders = positive('orders', SEGMENT_BENCH_SIZES[kind].orders);
+      process.stderr.write(`bench: members list on ${kind} (${members} members, ${orders} orders)…\n`);
+      const databaseUrl = kind === 'postgres' ? values['database-url'] : undefined;
+      results.push(await runMembersBench({ kind, members, orders, ...(databaseUrl ? { databaseUrl } : {}) }));
+    }
+    return results;
+  },
+  campaigns: async () => {
+    const results = [];
+    for (const kind of kinds) {
+      const members = positive('members', CAMPAIGN_BENCH_SIZES[kind].members);
+      const deliveries = positive('deliveries', CAMPAIGN_BENCH_SIZES[kind].deliveries);
+      process.stderr.write(`bench: campaigns on ${kind} (${members} members, ${deliveries} deliveries)…\n`);
+      results.push(await runCampaignsBench({ kind, members, deliveries }));
     }
     return results;
   },

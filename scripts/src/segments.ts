@@ -1,5 +1,5 @@
 /**
- * `npm run segments -- [--as-of ISO] [--database-url URL | --data-dir DIR]`
+ * `npm run segments -- [--as-of ISO] [--source history|orders|aggregates] [--database-url URL | --data-dir DIR]`
  *
  * Recomputes every member's aggregates, RFM scores and segment, value layer, lifecycle and behaviour as of
  * `--as-of` (default: now) in the configured database, e.g. to segment an imported order history:
@@ -14,6 +14,9 @@ import { terminalProgress } from './lib/progress';
 
 const USAGE = `Usage: npm run segments -- [options]
   --as-of WHEN         YYYY-MM-DD (start of that Asia/Shanghai day) or an ISO date-time (default: now)
+  --source S           history (default: rebuild from orders, order lines and events; any as-of), orders (order
+                       aggregates from the orders, activity and preferences as kept) or aggregates (re-classify
+                       the stored aggregates); the last two cannot go back before the last refresh
   --database-url URL   a PostgreSQL server (default: DATABASE_URL, else embedded PGlite)
   --data-dir DIR       data folder for PGlite (default: DATA_DIR or .data)`;
 
@@ -38,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     options: {
       'as-of': { type: 'string' },
+      source: { type: 'string', default: 'history' },
       'database-url': { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -48,6 +52,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const asOf = parseAsOf(values['as-of'], new Date());
+  const source = values.source;
+  if (source !== 'history' && source !== 'orders' && source !== 'aggregates') {
+    throw new UsageError(`--source must be history, orders or aggregates, got ${source}`);
+  }
   const { database } = await openCliDatabase(
     { databaseUrl: values['database-url'], dataDir: values['data-dir'] },
     'member-ops-segments',
@@ -57,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
     const progress = terminalProgress('segments');
     const result = await refreshSegments(database, {
       asOf,
+      source,
       onProgress: (stage, done, total) => progress.update(stage, done, total),
     }).finally(() => progress.stop());
     console.log(JSON.stringify(result, null, 2));

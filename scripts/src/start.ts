@@ -2,12 +2,14 @@
  * `npm start`: the whole product on one machine — migrated database (embedded PGlite unless DATABASE_URL is
  * set), the demo shop on first run, the WeChat sandbox and the API.
  */
-import { ConfigError, loadConfig } from '../../server/src/config';
+import { ConfigError, DEFAULT_H5_DIR, loadConfig } from '../../server/src/config';
 import { migrate, openDatabase } from '../../server/src/db';
 import { createLogger } from '../../server/src/logger';
 import { phoneKeysFor } from '../../server/src/security/local-keys';
 import { startServer } from '../../server/src/server';
 import pretty from 'pino-pretty';
+import { ensureConsoleBuild } from './lib/console-build';
+import { ensureH5Build } from './lib/h5-build';
 import { terminalProgress } from './lib/progress';
 import { DEMO_ACCOUNTS, isShopEmpty, seedDemoShop } from './seed/index';
 
@@ -31,12 +33,18 @@ async function main(): Promise<void> {
     console.error(`Demo shop loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
 
+  // The default h5 folder is the workspace's build output; a custom H5_DIR is served as it is.
+  if (config.h5Dir === DEFAULT_H5_DIR) await ensureH5Build(config.h5Dir, (line) => console.error(line));
+  await ensureConsoleBuild(config.consoleDir, (line) => console.error(line));
+
   const server = await startServer(config, { logger, database, onClose: [() => database.close()] });
   const lines = [
     '',
     '会员私域运营 is running',
     `  API            ${server.url}/api`,
     `  API reference  ${server.url}/api/docs`,
+    `  Shop (h5)      ${server.url}/h5/`,
+    `  Console        ${server.url}/console/`,
     `  Health         ${server.url}/api/health`,
     server.wechat.mode === 'sandbox' ? `  WeChat sandbox ${server.url}/sandbox` : '  WeChat         live',
     `  Database       ${database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL server'}`,

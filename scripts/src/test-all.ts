@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBrowserDeps } from './lib/browser-deps';
 import { ensurePostgresServer } from './lib/postgres-server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,6 +20,7 @@ interface Suite {
 const suites: Suite[] = [
   { workspace: 'shared', args: ['--coverage'] },
   { workspace: 'server', args: [] },
+  { workspace: 'server/console', args: [] },
   { workspace: 'scripts', args: [] },
   { workspace: 'miniapp', args: [] },
 ];
@@ -35,6 +37,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const pgServer = await ensurePostgresServer((line) => console.log(`[test] ${line}`));
   console.log(`[test] PostgreSQL ${pgServer.version} at ${pgServer.url}${pgServer.started ? ' (throwaway)' : ''}`);
+  ensureBrowserDeps((line) => console.log(`[test] ${line}`));
   const reportDir = mkdtempSync(path.join(os.tmpdir(), 'member-ops-vitest-'));
   const totals = { passed: 0, failed: 0, skipped: 0 };
   let exitCode = 0;

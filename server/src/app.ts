@@ -9,6 +9,7 @@ import { bodyParseError, errorHandler, inflightTracker, requestContext, security
 import { registerHealthRoutes, type DatabaseProbe } from './modules/health/health.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { DOCS_PAGE_HTML } from './openapi/docs-page';
+import { staticSite, type StaticSiteOptions } from './http/static-site';
 
 export const APP_VERSION = '0.1.0';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   sandbox?: Router;
   /** Feature routers (each module registers its routes on an ApiRouter with prefix /api). */
   registerRoutes?: (api: ApiRouter) => void;
+  /** Built single-page apps served beside the API (the h5 shop under /h5). */
+  staticSites?: StaticSiteOptions[];
 }
 
 export interface App {
@@ -81,6 +84,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   if (deps.sandbox) koa.use(deps.sandbox.routes());
+  for (const site of deps.staticSites ?? []) koa.use(staticSite(site));
   koa.use(api.routes());
   koa.use(api.allowedMethods());
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -33,6 +34,7 @@ const envSchema = z
       ),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     JOBS_ENABLED: booleanish.default(true),
+    CAMPAIGN_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
     WECHAT_MODE: z.enum(['sandbox', 'live']).optional(),
     WECHAT_APP_ID: z.string().min(1).default('wx_sandbox_app'),
     WECHAT_APP_SECRET: z.string().min(1).optional(),
@@ -46,6 +48,8 @@ const envSchema = z
     WECHAT_PAY_BASE: z.url().optional(),
     PHONE_ENCRYPTION_KEY: base64Key32.optional(),
     PHONE_HASH_KEY: base64Key32.optional(),
+    H5_DIR: z.string().min(1).optional(),
+    CONSOLE_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     const live = env.WECHAT_MODE === 'live' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET !== undefined);
@@ -83,6 +87,8 @@ export interface AppConfig {
   corsOrigins: string[];
   shutdownGraceMs: number;
   jobsEnabled: boolean;
+  /** Upper bound on campaign subscribe-message sends per second, per server instance. */
+  campaignSendsPerSecond: number;
   wechat: {
     mode: 'sandbox' | 'live';
     appId: string;
@@ -101,7 +107,14 @@ export interface AppConfig {
   };
   phoneEncryptionKey: string | undefined;
   phoneHashKey: string | undefined;
+  /** The built h5 shop (`npm run build:h5`), served under /h5 when the folder exists. */
+  h5Dir: string;
+  /** The built web console (server/console/dist), served at /console when it exists. */
+  consoleDir: string;
 }
+
+export const DEFAULT_H5_DIR = fileURLToPath(new URL('../../miniapp/dist/h5', import.meta.url));
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -133,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: e.CORS_ORIGINS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobsEnabled: e.JOBS_ENABLED,
+    campaignSendsPerSecond: e.CAMPAIGN_SENDS_PER_SECOND,
     wechat: {
       mode,
       appId: e.WECHAT_APP_ID,
@@ -150,5 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     phoneEncryptionKey: e.PHONE_ENCRYPTION_KEY,
     phoneHashKey: e.PHONE_HASH_KEY,
+    h5Dir: path.resolve(e.H5_DIR ?? DEFAULT_H5_DIR),
+    consoleDir: path.resolve(e.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
   };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app';
@@ -77,6 +78,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       database: { kind: database.kind, probe: () => pingDatabase(database) },
       ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
       registerRoutes: (api) => registerRoutes(api, context),
+      staticSites: [
+        ...(existsSync(config.h5Dir) ? [{ prefix: '/h5', dir: config.h5Dir }] : []),
+        ...(existsSync(config.consoleDir) ? [{ prefix: '/console', dir: config.consoleDir, spaFallback: true }] : []),
+      ],
     });
     http.on('request', app.koa.callback());
     const scheduler = config.jobsEnabled ? startScheduler(context, options.jobs ?? SHOP_JOBS) : undefined;

@@ -12,3 +12,4 @@ export * from './rules';
 export * from './guards';
 export * from './coupons';
 export * from './contracts';
+export * from './campaigns';

@@ -10,8 +10,8 @@ import { compileSegmentMemberIdsQuery, type SegmentRule } from '@member-ops/shar
 import { sql } from 'drizzle-orm';
 import { type Database, type DatabaseKind, execute, withTransaction } from '../../../server/src/db';
 import { refreshSegments, updateMemberDerived } from '../../../server/src/modules/segmentation/index';
-import { createTestDatabase } from '../../../server/src/testing/database';
 import { generateShop, type GenerateSummary } from '../generate/index';
+import { benchDatabase, shopSize } from './bench-database';
 
 export interface SegmentsBenchOptions {
   kind: DatabaseKind;
@@ -21,6 +21,8 @@ export interface SegmentsBenchOptions {
   incrementalSamples?: number;
   /** Audience query runs (default 30). */
   audienceSamples?: number;
+  /** An already generated shop on a PostgreSQL server: no bulk load, and the database is kept. */
+  databaseUrl?: string;
 }
 
 export interface SegmentsBenchResult {
@@ -28,12 +30,17 @@ export interface SegmentsBenchResult {
   members: number;
   orders: number;
   orderItems: number;
-  bulkLoadMs: number;
-  bulkLoadStagesMs: GenerateSummary['timings'];
-  /** First full refresh from the orders, then a second one over the same data. */
+  /** Null when the bench ran on an existing shop (--database-url). */
+  bulkLoadMs: number | null;
+  bulkLoadStagesMs: GenerateSummary['timings'] | null;
+  /** Rebuild of every member from the orders, order lines and events (source history). */
   fullRefreshMs: number;
-  fullRefreshAgainMs: number;
   refreshedMembers: number;
+  /** The next day's nightly refresh: aggregates from the orders, stored activity and preferences (source orders). */
+  refreshFromOrdersMs: number;
+  refreshFromOrdersWritten: number;
+  /** Re-classifying everyone from the stored per-member aggregates (source aggregates), the day after. */
+  refreshFromAggregatesMs: number;
   /** One paid order (order + line inserted) plus updateMemberDerived, in one transaction. */
   incrementalP50Ms: number;
   incrementalP99Ms: number;
@@ -107,7 +114,7 @@ async function payOneOrder(database: Database, memberId: number, skuId: number, 
     const [order] = await execute<{ id: number }>(
       tx,
       sql`insert into orders (order_no, member_id, channel, status, items_total_fen, payable_fen, paid_fen, created_at, paid_at, updated_at)
-        values (${`bench:${n}`}, ${memberId}, 'mini_program', 'paid', 9990, 9990, 9990, ${at}, ${at}, ${at}) returning id`,
+        values (${`bench:${at.getTime()}:${n}`}, ${memberId}, 'mini_program', 'paid', 9990, 9990, 9990, ${at}, ${at}, ${at}) returning id`,
     );
     await tx.execute(sql`insert into order_items (order_id, member_id, sku_id, product_id, title, category, unit_price_fen, quantity, line_total_fen)
       select ${order?.id}, ${memberId}, s.id, s.product_id, s.title, c.code, 9990, 1, 9990
@@ -119,16 +126,17 @@ async function payOneOrder(database: Database, memberId: number, skuId: number, 
 export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<SegmentsBenchResult> {
   const nodeRssAtStartMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
   const rss = sampleRss();
-  const test = await createTestDatabase(options.kind);
+  const test = await benchDatabase(options.kind, options.databaseUrl);
   const { database } = test;
   try {
     const now = new Date();
-    const generated = await generateShop(database, { members: options.members, orders: options.orders, seed: 'bench', now });
+    const generated = test.existing
+      ? null
+      : await generateShop(database, { members: options.members, orders: options.orders, seed: 'bench', now });
     let refreshedMembers = 0;
     const fullRefreshMs = await timed(async () => {
-      refreshedMembers = (await refreshSegments(database, { asOf: now })).members;
+      refreshedMembers = (await refreshSegments(database, { asOf: now, source: 'history' })).members;
     });
-    const fullRefreshAgainMs = await timed(() => refreshSegments(database, { asOf: now }));
 
     const buyers = await execute<{ member_id: number }>(
       database.db,
@@ -157,16 +165,28 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
         }),
       );
     }
+
+    const nextDay = new Date(now.getTime() + 86_400_000);
+    let refreshFromOrdersWritten = 0;
+    const refreshFromOrdersMs = await timed(async () => {
+      refreshFromOrdersWritten = (await refreshSegments(database, { asOf: nextDay, source: 'orders' })).written;
+    });
+    const refreshFromAggregatesMs = await timed(() =>
+      refreshSegments(database, { asOf: new Date(nextDay.getTime() + 3_600_000), source: 'aggregates' }),
+    );
+    const sizes = await shopSize(database);
     return {
       database: options.kind,
-      members: generated.members,
-      orders: generated.orders,
-      orderItems: generated.orderItems,
-      bulkLoadMs: generated.elapsedMs,
-      bulkLoadStagesMs: generated.timings,
+      members: generated?.members ?? sizes.members,
+      orders: generated?.orders ?? sizes.orders,
+      orderItems: generated?.orderItems ?? sizes.items,
+      bulkLoadMs: generated?.elapsedMs ?? null,
+      bulkLoadStagesMs: generated?.timings ?? null,
       fullRefreshMs: Math.round(fullRefreshMs),
-      fullRefreshAgainMs: Math.round(fullRefreshAgainMs),
       refreshedMembers,
+      refreshFromOrdersMs: Math.round(refreshFromOrdersMs),
+      refreshFromOrdersWritten,
+      refreshFromAggregatesMs: Math.round(refreshFromAggregatesMs),
       incrementalP50Ms: percentile(incremental, 50),
       incrementalP99Ms: percentile(incremental, 99),
       audienceRule: AUDIENCE_RULE,

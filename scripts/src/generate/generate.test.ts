@@ -37,9 +37,17 @@ for (const kind of DATABASE_KINDS) {
         `select (select count(*)::int from members) as members, (select count(*)::int from orders) as orders,
           (select count(*)::int from order_items) as items, (select count(*)::int from skus) as skus,
           (select count(*)::int from orders o where not exists (select 1 from order_items i where i.order_id = o.id)) as empty_orders,
-          (select count(distinct sku_id)::int from order_items) as skus_sold`,
+          (select count(distinct sku_id)::int from order_items) as skus_sold,
+          (select count(*)::int from members m where not exists (select 1 from member_metrics mm where mm.member_id = m.id)) as without_metrics`,
       );
-      expect(counts).toMatchObject({ members: MEMBERS, orders: ORDERS, skus: 600, empty_orders: 0, items: summary?.orderItems });
+      expect(counts).toMatchObject({
+        members: MEMBERS,
+        orders: ORDERS,
+        skus: 600,
+        empty_orders: 0,
+        items: summary?.orderItems,
+        without_metrics: 0,
+      });
       expect(counts.items).toBeGreaterThan(ORDERS * 1.2);
       expect(counts.skus_sold).toBeGreaterThan(300);
     });

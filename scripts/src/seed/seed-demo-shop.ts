@@ -10,6 +10,7 @@ import type { PhoneKeys } from '../../../server/src/security/phone-crypto';
 import { DEMO_ACCOUNTS } from './accounts';
 import { refreshSegments } from '../../../server/src/modules/segmentation';
 import { fillMemberActivity, linkCoupons } from './aggregates';
+import { seedBuiltinCampaigns } from './campaigns';
 import { DEFAULT_BATCH_ROWS, insertRows, resetIdentities } from './bulk-insert';
 import { HISTORY_MONTHS, historyStart, promoWindows, sampleRegistration } from './calendar';
 import { generateCatalog } from './catalog';
@@ -169,6 +170,9 @@ export async function seedDemoShop(database: Database, options: SeedDemoShopOpti
           await refreshSegments(tx, { asOf: now });
         },
         () => resetIdentities(tx, IDENTITY_TABLES),
+        async () => {
+          await seedBuiltinCampaigns(tx, now);
+        },
         () =>
           insertRows(tx, schema.kvSettings, [
             { key: 'demo_seed', value: { seed, members: memberCount, now: now.toISOString() }, updatedAt: now },

@@ -67,3 +67,38 @@ export async function execute<Row extends Record<string, unknown>>(executor: Exe
     return copy as Row;
   });
 }
+
+/** The driver clients under a Drizzle database or transaction (not part of Drizzle's typed surface). */
+interface SessionClient {
+  query: (config: unknown, params?: unknown[]) => Promise<RawResult>;
+  connection?: unknown;
+}
+
+/**
+ * Runs a parameterised statement that is the same text on every call (values only in `params`, as $1, $2…)
+ * as a named prepared statement on node-postgres, so each connection plans it once and reuses the plan —
+ * for statements on a hot path whose planning costs more than their execution. PGlite runs it as a plain
+ * parameterised query. Rows come back converted as by execute().
+ *
+ * @example
+ * await executePrepared(tx, 'member-refresh-1a2b', 'update member_metrics set … where member_id = $1', [memberId]);
+ */
+export async function executePrepared<Row extends Record<string, unknown>>(
+  executor: Executor,
+  name: string,
+  text: string,
+  params: unknown[],
+): Promise<Row[]> {
+  const client = (executor as unknown as { session: { client: SessionClient } }).session.client;
+  const result =
+    client.connection !== undefined ? await client.query({ name, text, values: params }) : await client.query(text, params);
+  const converters = result.fields.flatMap((field) => {
+    const convert = normaliser(field.dataTypeID, field.name);
+    return convert ? [{ name: field.name, convert }] : [];
+  });
+  return result.rows.map((row) => {
+    const copy: Record<string, unknown> = { ...row };
+    for (const { name: column, convert } of converters) copy[column] = convert(row[column]);
+    return copy as Row;
+  });
+}

@@ -14,7 +14,7 @@ export {
   type Tx,
 } from './database';
 export { ensureEventPartitions } from './event-partitions';
-export { execute } from './execute';
+export { execute, executePrepared } from './execute';
 export { pingDatabase, type DatabaseHealth } from './health';
 export { migrate, MIGRATIONS_FOLDER, type MigrationResult } from './migrate';
 export {

@@ -95,37 +95,50 @@ describeEachDatabase('member_facts view', ({ database }) => {
       tier: 'gold',
     });
     const lastOrderAt = new Date(Date.now() - 10 * DAY_MS);
-    await db.insert(memberMetrics).values({
-      memberId,
-      growthValueFen: 620_000,
-      frequency365: 4,
-      monetary365Fen: 620_000,
-      ordersTotal: 6,
-      spendTotalFen: 900_000,
-      firstOrderAt: new Date('2023-05-01T04:00:00Z'),
-      lastOrderAt,
-      recencyDays: 10,
-      rfmR: 5,
-      rfmF: 4,
-      rfmM: 5,
-      rfmSegment: 'important_value',
-      valueLayer: 'high',
-      lifecycle: 'active',
-      behaviour: 'active',
-      activityScore: 12.5,
-      topCategories: ['tea', 'teaware'],
-      topBrands: ['xihu'],
-      priceBand: 'high',
-      pAlive: 0.93,
-      expectedPurchases90: 1.4,
-      expectedValue365Fen: 700_000,
-    });
-    const [facts] = await db.select().from(memberFacts).where(eq(memberFacts.memberId, memberId));
+    await db
+      .update(memberMetrics)
+      .set({
+        growthValueFen: 620_000,
+        frequency365: 4,
+        monetary365Fen: 620_000,
+        ordersTotal: 6,
+        spendTotalFen: 900_000,
+        firstOrderAt: new Date('2023-05-01T04:00:00Z'),
+        lastOrderAt,
+        recencyDays: 10,
+        rfmR: 5,
+        rfmF: 4,
+        rfmM: 5,
+        rfmSegment: 'important_value',
+        valueLayer: 'high',
+        lifecycle: 'active',
+        behaviour: 'active',
+        activityScore: 12.5,
+        // One half-life (14 days) before the refresh instant set below: the view shows half of it.
+        activityScoreAt: new Date(lastOrderAt.getTime() + 3 * DAY_MS + 1000 - 14 * DAY_MS),
+        topCategories: ['tea', 'teaware'],
+        topBrands: ['xihu'],
+        priceBand: 'high',
+        pAlive: 0.93,
+        expectedPurchases90: 1.4,
+        expectedValue365Fen: 700_000,
+      })
+      .where(eq(memberMetrics.memberId, memberId));
+    const read = async () => (await db.select().from(memberFacts).where(eq(memberFacts.memberId, memberId)))[0];
+    // Before any refresh the stored R shows; after one, R counts from the last order to the refresh's instant.
+    expect(await read()).toMatchObject({ recencyDays: 10, activityScore: 12.5 });
+    await db.execute(
+      sql`insert into kv_settings (key, value) values ('segments.as_of', jsonb_build_object('asOf', ${new Date(lastOrderAt.getTime() + 3 * DAY_MS + 1000).toISOString()}::timestamptz, 'activityHalfLifeDays', 14))
+          on conflict (key) do update set value = excluded.value`,
+    );
+    const facts = await read();
+    await db.execute(sql`delete from kv_settings where key = 'segments.as_of'`);
     expect(facts).toMatchObject({
       hasPhone: true,
       tier: 'gold',
       growthValueFen: 620_000,
-      recencyDays: 10,
+      recencyDays: 3,
+      activityScore: 6.25,
       frequency365: 4,
       rfmR: 5,
       rfmSegment: 'important_value',

@@ -3,6 +3,7 @@ import { expireUnpaidOrders } from '../modules/orders';
 import { reconcilePendingPayments } from '../modules/payments';
 import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmentation';
 import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
+import { drainOutbox, planCampaigns } from '../modules/campaigns';
 import type { ScheduledJob } from './scheduler';
 
 export { periodKey, recentJobRuns, runClaimed, INSTANCE_ID, type ClaimedRun, type JobPeriod } from './job-runs';
@@ -45,5 +46,17 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     cron: '0 3 * * *',
     period: 'day',
     run: async (context: ServerContext, scheduledAt: Date) => runNightlySegmentRefresh(context, scheduledAt),
+  },
+  {
+    name: 'campaigns.plan',
+    cron: '0 * * * * *',
+    period: 'minute',
+    run: async (context: ServerContext) => planCampaigns(context, context.clock()),
+  },
+  {
+    name: 'campaigns.deliver',
+    cron: '20 * * * * *',
+    period: 'minute',
+    run: async (context: ServerContext) => drainOutbox(context, { maxBatches: 100 }),
   },
 ];

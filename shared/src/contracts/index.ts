@@ -9,3 +9,7 @@ export * from './events';
 export * from './consent';
 export * from './staff';
 export * from './jobs';
+export * from './reps';
+export * from './admin';
+export * from './campaigns';
+export * from './instore';

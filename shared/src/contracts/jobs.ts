@@ -6,6 +6,10 @@ export const RefreshSegmentsRequest = z
       .datetime({ offset: true })
       .optional()
       .meta({ description: 'Classify the shop as of this instant (history replay); default now' }),
+    source: z.enum(['history', 'orders', 'aggregates']).optional().meta({
+      description:
+        'history: rebuild from orders, order lines and events (any asOf); orders: order aggregates from the orders, activity and preferences as kept; aggregates: re-classify the stored aggregates. Default: history when asOf is given, else as the nightly run chooses',
+    }),
   })
   .meta({ id: 'RefreshSegmentsRequest' });
 export type RefreshSegmentsRequest = z.infer<typeof RefreshSegmentsRequest>;

@@ -105,5 +105,5 @@ export const REP_ASSIGNMENT_REASONS = ['initial', 'balance', 'handover', 'manual
 export type RepAssignmentReason = (typeof REP_ASSIGNMENT_REASONS)[number];
 
 /** Facts that may start a triggered campaign, enqueued in member_triggers. */
-export const MEMBER_TRIGGER_KINDS = ['first_purchase', 'tier_up'] as const;
+export const MEMBER_TRIGGER_KINDS = ['first_purchase', 'tier_up', 'tier_down', 'points_expiring'] as const;
 export type MemberTriggerKind = (typeof MEMBER_TRIGGER_KINDS)[number];

@@ -54,8 +54,13 @@ export const members = pgTable(
     index('members_store_phone_tail_idx')
       .on(t.storeId, t.phoneTail)
       .where(sql`${t.phoneTail} is not null`),
+    /** The console's members list filtered by store, in keyset (id) order. */
+    index('members_store_id_idx')
+      .on(t.storeId, t.id)
+      .where(sql`${t.deletedAt} is null`),
+    /** Tier (with id, so an audience rule's tier filter is an index-only scan) of members not deleted. */
     index('members_tier_idx')
-      .on(t.tier)
+      .on(t.tier, t.id)
       .where(sql`${t.deletedAt} is null`),
     index('members_owner_rep_idx')
       .on(t.ownerRepId)

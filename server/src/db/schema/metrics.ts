@@ -84,7 +84,8 @@ export const memberMetrics = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('member_metrics_lifecycle_idx').on(t.lifecycle),
+    /** Lifecycle and F with the member id, so audiences on them are index-only scans. */
+    index('member_metrics_lifecycle_idx').on(t.lifecycle, t.frequency365, t.memberId),
     index('member_metrics_rfm_segment_idx').on(t.rfmSegment),
     index('member_metrics_value_layer_idx').on(t.valueLayer),
     index('member_metrics_behaviour_idx').on(t.behaviour),

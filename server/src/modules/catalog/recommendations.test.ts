@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { RecommendationResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../db';
@@ -71,10 +72,14 @@ for (const kind of DATABASE_KINDS) {
       );
       // This member bought pu-erh recently; someone else bought pu-erh together with longjing.
       await insertPaidOrder(db, members.withHistory, [{ skuId: catalog.skus.puer, quantity: 1 }], daysAgo(20));
-      await db.insert(memberMetrics).values([
-        { memberId: members.coffeeFan, topCategories: ['coffee'], topBrands: [] },
-        { memberId: members.premiumFan, topCategories: ['coffee'], topBrands: [], priceBand: 'high' },
-      ]);
+      await db
+        .update(memberMetrics)
+        .set({ topCategories: ['coffee'] })
+        .where(eq(memberMetrics.memberId, members.coffeeFan));
+      await db
+        .update(memberMetrics)
+        .set({ topCategories: ['coffee'], priceBand: 'high' })
+        .where(eq(memberMetrics.memberId, members.premiumFan));
       await db.insert(events).values({
         memberId: members.browser,
         type: 'product_view',

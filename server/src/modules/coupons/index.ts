@@ -4,3 +4,4 @@ export { issueCoupon, type IssueCouponInput, type IssueDecision } from './issue'
 export { couponForCheckout, lockCouponForOrder, markCouponUsed, releaseCoupon, type MarkUsedDecision } from './order-coupon';
 export { describeCouponTerms, termsOf } from './coupon-terms';
 export type { CouponRow } from './coupons.repo';
+export { wallet } from './coupons.service';

@@ -1,6 +1,15 @@
 import { sql } from 'drizzle-orm';
-import type { EventBatchResponse, EventInput } from '@member-ops/shared';
+import {
+  activityDecayFactorSql,
+  activityEventPointsSql,
+  behaviourStateSql,
+  type BehaviourConfig,
+  type EventBatchResponse,
+  type EventInput,
+} from '@member-ops/shared';
 import { execute, type Database } from '../../db';
+import { segmentationConfigAt } from '../segmentation/segmentation.repo';
+import { instantSql } from '../segmentation/segmentation.sql';
 import { triageEvents, type EventRow } from './triage';
 
 /**
@@ -17,6 +26,7 @@ import { triageEvents, type EventRow } from './triage';
 async function storeEvents(database: Database, memberId: number, rows: EventRow[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const receivedAt = now.toISOString();
+  const { behaviour } = await segmentationConfigAt(database.db, now);
   const stored = await execute<{ client_event_id: string }>(
     database.db,
     sql`with input as (
@@ -43,10 +53,27 @@ async function storeEvents(database: Database, memberId: number, rows: EventRow[
               dwell_ms_total = member_activity.dwell_ms_total + excluded.dwell_ms_total,
               first_at = least(member_activity.first_at, excluded.first_at),
               last_at = greatest(member_activity.last_at, excluded.last_at)
-          )
+          ), scored as (${sql.raw(activityUpdateSql(memberId, now, behaviour))})
           select client_event_id from stored`,
   );
   return new Set(stored.map((row) => row.client_event_id));
+}
+
+/**
+ * Keeps the member's activity score (shared activityScoreFromEvents: each event's points halved every half-life)
+ * current as of `now` in the same statement as the events: the stored score decayed from its instant plus the
+ * new events' points decayed from theirs — the sum the segment refresh would compute from the events — and the
+ * behaviour state of that score.
+ */
+function activityUpdateSql(memberId: number, now: Date, config: BehaviourConfig): string {
+  const at = instantSql(now);
+  const score = `coalesce(mm.activity_score * ${activityDecayFactorSql('mm.activity_score_at', at, config)}, 0) + s.points`;
+  return `update member_metrics mm set activity_score = ${score}, activity_score_at = ${at},
+      behaviour = ${behaviourStateSql(score, config)}
+    from (select sum(${activityEventPointsSql('type', '(dwell_ms / 1000.0)', config)} * ${activityDecayFactorSql('occurred_at', at, config)}) as points
+          from stored) s
+    where mm.member_id = ${memberId} and s.points is not null
+    returning 1`;
 }
 
 /** Triage (duplicates within the batch, clock skew) then one statement for receipts, events and activity. */

@@ -1,2 +1,2 @@
 export { registerMeRoutes } from './me.routes';
-export { loadTierConfig } from './profile.service';
+export { loadProfile, loadTierConfig, type ProfileDeps } from './profile.service';

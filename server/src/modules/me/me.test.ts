@@ -75,8 +75,8 @@ for (const kind of DATABASE_KINDS) {
         sql`update members set tier = 'silver', tier_keep_until = '2026-12-01T00:00:00Z' where id = ${member.id}`,
       );
       await db().execute(
-        sql`insert into member_metrics (member_id, lifecycle, top_categories, top_brands, price_band)
-            values (${member.id}, 'active', '{skincare,makeup}', '{lancome}', 'high')`,
+        sql`update member_metrics set lifecycle = 'active', top_categories = '{skincare,makeup}', top_brands = '{lancome}',
+              price_band = 'high' where member_id = ${member.id}`,
       );
       await insertOrder(member.id, 'partially_refunded', 80_000, 10_000, '2026-01-15T02:00:00Z');
       await insertOrder(member.id, 'paid', 50_000, 0, '2026-04-01T02:00:00Z');

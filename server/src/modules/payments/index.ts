@@ -3,3 +3,4 @@ export { reconcilePendingPayments, requestPayment, settleTransaction, type Recon
 export { requestRefund } from './refunds.service';
 export { settleRefund } from './refund-settlement';
 export { handlePayNotification } from './notify';
+export { recordAudit } from './audit';

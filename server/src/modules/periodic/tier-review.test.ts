@@ -81,6 +81,18 @@ describeEachDatabase('tier review (保级)', ({ database }) => {
     expect(await historyOf(notDue)).toEqual([]);
     // An order paid 364 days ago is still inside the 365-day window, and keep_until = now is due.
     expect(await memberRow(exactlyDue)).toMatchObject({ tier: 'silver', tier_keep_until: addMonths(NOW, 12) });
+    // Each downgraded member gets one tier_down fact for the campaigns, naming the tier they end in.
+    const downTriggers = await execute<{ member_id: number; to_tier: string }>(
+      db(),
+      sql`select member_id, payload->>'toTier' as to_tier from member_triggers where kind = 'tier_down' order by member_id`,
+    );
+    expect(downTriggers).toEqual(
+      [
+        { member_id: dropped, to_tier: 'gold' },
+        { member_id: missed, to_tier: shared.tier },
+        { member_id: staleOrder, to_tier: 'normal' },
+      ].sort((a, b) => a.member_id - b.member_id),
+    );
 
     const snapshot = async () =>
       execute(

@@ -127,16 +127,18 @@ async function applyDecisions(
     );
   }
   // A review can only raise a tier when the rules became looser since the last payment; announce it like one.
-  const upgrades = decisions.filter(({ decision }) => decision.changed === 'up');
-  if (upgrades.length > 0) {
-    const day = shanghaiDate(now);
+  // Downgrades start the tier-down campaigns.
+  const day = shanghaiDate(now);
+  for (const direction of ['up', 'down'] as const) {
+    const moved = decisions.filter(({ decision }) => decision.changed === direction);
+    if (moved.length === 0) continue;
     await tx.execute(
       sql`insert into member_triggers (member_id, kind, dedupe_key, payload, occurred_at)
-          select u.member_id, 'tier_up', u.to_tier || ':review:' || ${day},
+          select u.member_id, ${`tier_${direction}`}, u.to_tier || ':review:' || ${day},
                  jsonb_build_object('fromTier', u.from_tier, 'toTier', u.to_tier, 'review', true), ${now}
-          from unnest(${bigintArray(upgrades.map((u) => u.member.id))}::bigint[],
-                      ${textArray(upgrades.map((u) => u.member.tier))}::text[],
-                      ${textArray(upgrades.map((u) => u.decision.tier))}::text[]) as u(member_id, from_tier, to_tier)
+          from unnest(${bigintArray(moved.map((u) => u.member.id))}::bigint[],
+                      ${textArray(moved.map((u) => u.member.tier))}::text[],
+                      ${textArray(moved.map((u) => u.decision.tier))}::text[]) as u(member_id, from_tier, to_tier)
           on conflict on constraint member_triggers_once_key do nothing`,
     );
   }

@@ -7,6 +7,7 @@ import { AppError } from '../../errors';
 import { runClaimed } from '../../jobs/job-runs';
 import type { ServerContext } from '../../server';
 import { refreshSegments, type RefreshResult } from './segmentation.service';
+import { LAST_REFRESH_AS_OF_SQL, type RefreshSource } from './segmentation.sql';
 
 export const SEGMENT_REFRESH_JOB = 'segments.refresh';
 
@@ -17,9 +18,23 @@ export const SEGMENT_REFRESH_JOB = 'segments.refresh';
  */
 export const STALE_RUN_AFTER_MS = 10 * 60_000;
 
-/** The nightly refresh: classify the shop as of the scheduled instant. */
+/**
+ * The nightly refresh: classify the shop as of the scheduled instant — from the orders and the kept activity
+ * scores on weekdays; rebuilt from the whole history on Sundays (Shanghai), after a gap of more than two days,
+ * or when the last refresh replayed a past instant, so nothing the fast path keeps can drift for long.
+ */
 export async function runNightlySegmentRefresh(context: ServerContext, scheduledAt: Date): Promise<RefreshResult> {
-  return refreshSegments(context, { asOf: scheduledAt });
+  return refreshSegments(context, { asOf: scheduledAt, source: await nightlySource(context.database, scheduledAt) });
+}
+
+const TWO_DAYS_MS = 2 * 86_400_000;
+
+export async function nightlySource(database: Database, scheduledAt: Date): Promise<RefreshSource> {
+  const [last] = await execute<{ as_of: string | null }>(database.db, sql.raw(LAST_REFRESH_AS_OF_SQL));
+  const lastAsOf = last?.as_of ? new Date(last.as_of) : null;
+  const sunday = new Date(scheduledAt.getTime() + 8 * 3_600_000).getUTCDay() === 0;
+  if (sunday || !lastAsOf || lastAsOf > scheduledAt || scheduledAt.getTime() - lastAsOf.getTime() > TWO_DAYS_MS) return 'history';
+  return 'orders';
 }
 
 /**
@@ -28,7 +43,11 @@ export async function runNightlySegmentRefresh(context: ServerContext, scheduled
  * after the other (the refresh takes a transaction-scoped advisory lock), which is harmless: a refresh as of the
  * same data gives the same result.
  */
-export async function startSegmentRefresh(context: ServerContext, asOf: Date | undefined): Promise<RefreshSegmentsResponse> {
+export async function startSegmentRefresh(
+  context: ServerContext,
+  asOf: Date | undefined,
+  requestedSource?: RefreshSource,
+): Promise<RefreshSegmentsResponse> {
   const now = context.clock();
   const at = asOf ?? now;
   const [running] = await execute<{ id: number }>(
@@ -46,8 +65,10 @@ export async function startSegmentRefresh(context: ServerContext, asOf: Date | u
   const execution = runClaimed(context.database, { jobName: SEGMENT_REFRESH_JOB, periodKey: key, now }, async (progress) => {
     const runId = await runIdOf(context.database, key);
     markClaimed(runId);
+    const source = requestedSource ?? (asOf ? 'history' : await nightlySource(context.database, at));
     return refreshSegments(context, {
       asOf: at,
+      source,
       runId,
       // Not awaited: on PGlite's single connection the write waits for the refresh transaction to end, on
       // PostgreSQL it lands at once; either way the refresh must not wait for it.

@@ -20,7 +20,7 @@ export function registerSegmentationRoutes(api: ApiRouter, context: ServerContex
     security: ['staff'],
     middleware: staffOnly,
     errors: [401, 403, 409],
-    handler: ({ body }) => startSegmentRefresh(context, body.asOf === undefined ? undefined : new Date(body.asOf)),
+    handler: ({ body }) => startSegmentRefresh(context, body.asOf === undefined ? undefined : new Date(body.asOf), body.source),
   });
   api.add({
     method: 'get',

@@ -1,15 +1,23 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { execute, withTransaction, type Database, type Executor, type Tx } from '../../db';
+import { execute, executePrepared, withTransaction, type Database, type Executor, type Tx } from '../../db';
 import type { ServerContext } from '../../server';
+import { AppError } from '../../errors';
 import { segmentationConfigAt } from './segmentation.repo';
 import {
   classifySql,
   insertStatsSql,
   instantSql,
+  LAST_REFRESH_AS_OF_SQL,
+  parameteriseInstants,
+  recordRefreshAsOfSql,
+  statsSql,
   upsertAggregatesSql,
   type MemberScope,
+  type RefreshSource,
   type SegmentationConfig,
   type StatsSource,
+  type StatsValues,
 } from './segmentation.sql';
 
 export const REFRESH_STAGES = ['aggregates', 'stats', 'classify'] as const;
@@ -29,11 +37,16 @@ export interface RefreshOptions {
   reuseStoredStats?: boolean;
   /** Rules to classify by; default: those in force at asOf. */
   config?: SegmentationConfig;
+  /** Where the inputs come from (see RefreshSource); default `history`. */
+  source?: RefreshSource;
 }
 
 export interface RefreshResult extends Record<string, unknown> {
   asOf: string;
+  source: RefreshSource;
   members: number;
+  /** Members whose classification changed, so their row was written. */
+  written: number;
   buyers: number;
   changes: number;
   elapsedMs: number;
@@ -61,15 +74,27 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
   const progress = async (stage: RefreshStage, done: number) => options.onProgress?.(stage, done, total);
   // Refreshes wait for each other instead of interleaving their statements.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('segments.refresh'))`);
+  // Compiling these one-off statements (in every parallel worker) costs more than it saves.
+  await tx.execute(sql`set local jit = off`);
   const config = options.config ?? (await segmentationConfigAt(tx, asOf));
   const all: MemberScope = { kind: 'all' };
   const runId = options.runId ?? null;
+  const source = options.source ?? 'history';
+  if (source !== 'history') {
+    const [last] = await execute<{ as_of: string | null }>(tx, sql.raw(LAST_REFRESH_AS_OF_SQL));
+    if (last?.as_of && new Date(last.as_of) > asOf) {
+      const message = `is before the last refresh (${new Date(last.as_of).toISOString()}); only source history can replay the past`;
+      throw new AppError('VALIDATION_FAILED', `Invalid input — asOf: ${message}`, [{ field: 'body.asOf', message }]);
+    }
+  }
 
   await progress('aggregates', 0);
-  await run(tx, upsertAggregatesSql(asOf, config, all, now));
+  if (source !== 'aggregates') {
+    for (const statement of upsertAggregatesSql(asOf, config, all, now)) await run(tx, statement);
+  }
 
   await progress('stats', 1);
-  let stats: StatsSource = { kind: 'latest' };
+  let stats: Exclude<StatsSource, { kind: 'values' }> = { kind: 'latest' };
   if (!options.reuseStoredStats) {
     await run(tx, `delete from segment_stats where as_of = ${instantSql(asOf)}`);
     await run(tx, insertStatsSql(asOf, config, runId));
@@ -81,14 +106,22 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
   );
 
   await progress('classify', 2);
-  const [classified] = await execute<{ members: number; changes: number }>(
+  const [counted] = await execute<{ members: number }>(tx, sql`select count(*)::int as members from member_metrics`);
+  const [values] = await execute<StatsValues & Record<string, unknown>>(
     tx,
-    sql.raw(classifySql(asOf, config, all, stats, runId)),
+    sql.raw(`select r_cuts, f_cuts, m_cuts, layer_cuts, buyers, r_sum::text as r_sum, f_sum::text as f_sum,
+      m_sum::text as m_sum from (${statsSql(stats)}) s`),
   );
+  const statements = classifySql(asOf, config, all, { kind: 'values', values: values ?? null }, runId, source);
+  for (const statement of statements.slice(0, -1)) await run(tx, statement);
+  const [classified] = await execute<{ written: number; changes: number }>(tx, sql.raw(statements.at(-1) ?? ''));
+  await run(tx, recordRefreshAsOfSql(asOf, config));
   await progress('classify', 3);
   return {
     asOf: asOf.toISOString(),
-    members: classified?.members ?? 0,
+    source,
+    members: counted?.members ?? 0,
+    written: classified?.written ?? 0,
     buyers: buyers?.buyers ?? 0,
     changes: classified?.changes ?? 0,
     elapsedMs: Date.now() - started,
@@ -125,6 +158,10 @@ export async function refreshSegments(target: RefreshTarget, options: RefreshOpt
 export async function updateMemberDerived(tx: Tx, memberId: number, now: Date, config?: SegmentationConfig): Promise<void> {
   const rules = config ?? (await segmentationConfigAt(tx, now));
   const one: MemberScope = { kind: 'one', memberId };
-  await run(tx, upsertAggregatesSql(now, rules, one, now));
-  await run(tx, classifySql(now, rules, one, { kind: 'latest' }, null));
+  const statements = [...upsertAggregatesSql(now, rules, one, now), ...classifySql(now, rules, one, { kind: 'latest' }, null)];
+  for (const statement of statements) {
+    // Prepared once per connection: planning these statements costs several times their execution.
+    const { text, params } = parameteriseInstants(statement, memberId);
+    await executePrepared(tx, `member-segments-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, params);
+  }
 }

@@ -41,52 +41,138 @@ export function instantSql(at: Date): string {
   return `'${at.toISOString()}'::timestamptz`;
 }
 
+/**
+ * The member filter. For one member it is the parameter $1 (the member id), so the one-member statements have
+ * the same text for every member and can be prepared once (see parameteriseInstants).
+ */
 function scopeSql(column: string, scope: MemberScope): string {
   if (scope.kind === 'all') return 'true';
   if (!Number.isSafeInteger(scope.memberId)) throw new RangeError(`memberId must be an integer, got ${scope.memberId}`);
-  return `${column} = ${scope.memberId}`;
+  return `${column} = $1::int8`;
+}
+
+/**
+ * Turns a one-member statement into one whose text does not change with time: every instant literal becomes a
+ * parameter after $1 (the member id), in order of first appearance. Returns the text and its parameters.
+ */
+export function parameteriseInstants(statement: string, memberId: number): { text: string; params: unknown[] } {
+  const params: unknown[] = [memberId];
+  const numbers = new Map<string, number>();
+  const text = statement.replace(/'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)'::timestamptz/g, (_, iso: string) => {
+    let n = numbers.get(iso);
+    if (n === undefined) {
+      params.push(iso);
+      n = params.length;
+      numbers.set(iso, n);
+    }
+    return `$${n}::timestamptz`;
+  });
+  return { text, params };
 }
 
 const PAID = `o.status in (${PAID_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 /** The shared rule: a refund of the whole (non-zero) amount undoes the purchase. */
 const FULLY_REFUNDED = `(o.refunded_fen > 0 and o.refunded_fen >= o.paid_fen)`;
 
+const AGGREGATE_COLUMNS = [
+  'orders_total',
+  'spend_total_fen',
+  'first_order_at',
+  'last_order_at',
+  'mean_gap_days',
+  'frequency_365',
+  'monetary_365_fen',
+  'growth_value_fen',
+] as const;
+
+/**
+ * R of RFM as of `at` from the stored last counted order: whole 24 h periods (shared rfmDaysBetween), never
+ * negative (an order after the as-of instant, bought since the last refresh, counts as today); null for a member
+ * without an order in the window.
+ */
+export function recencyDaysSql(at: string): string {
+  return `case when mm.frequency_365 > 0 then greatest(0, ${rfmDaysBetweenSql('mm.last_order_at', at)}) end`;
+}
+
+/**
+ * Where a refresh takes its inputs from:
+ * - `history`: orders, order lines and events up to the as-of instant — everything rebuilt, so any past instant
+ *   can be replayed (an import, a changed rule);
+ * - `orders`: the order aggregates from the orders (index-only over the covering index), activity decayed forward
+ *   from the score the events keep current, preferences as the last purchase or history rebuild left them — the nightly run;
+ * - `aggregates`: the stored per-member aggregates only (windows as of their last update), re-scored and
+ *   re-classified as of the instant.
+ * The last two need an as-of instant no earlier than the stored state (a refresh refuses otherwise).
+ */
+export type RefreshSource = 'history' | 'orders' | 'aggregates';
+
 /**
  * Per-member order aggregates as of `asOf` (orders paid later are ignored, so history replays): all-time count,
  * spend, first/last order and mean gap for the lifecycle; F and M over (asOf − window, asOf] and R to asOf for RFM;
  * growth value over the tier window. Members without orders get zeros, so a window that moved on clears them.
+ * Only rows whose aggregates differ are written. Returns the statements to run in order, in one transaction.
  */
-export function upsertAggregatesSql(asOf: Date, config: SegmentationConfig, scope: MemberScope, now: Date): string {
+export function upsertAggregatesSql(asOf: Date, config: SegmentationConfig, scope: MemberScope, now: Date): string[] {
   const at = instantSql(asOf);
   const rfmStart = instantSql(rfmWindowStart(asOf, config.rfm));
   const growthStart = instantSql(growthWindowStart(asOf, config.tier));
   const counted = `not ${FULLY_REFUNDED}`;
-  return `insert into member_metrics as mm (member_id, orders_total, spend_total_fen, first_order_at, last_order_at,
-      mean_gap_days, frequency_365, monetary_365_fen, growth_value_fen, recency_days, updated_at)
-    select m.id, coalesce(a.orders_total, 0), coalesce(a.spend_total_fen, 0), a.first_order_at, a.last_order_at,
-      case when a.orders_total >= 2 then extract(epoch from a.last_order_at - a.first_order_at) / 86400 / (a.orders_total - 1) end,
-      coalesce(a.frequency, 0), coalesce(a.monetary, 0), coalesce(a.growth, 0),
-      case when a.frequency > 0 then ${rfmDaysBetweenSql('a.last_order_at', at)} end,
-      ${instantSql(now)}
-    from members m left join (
-      select o.member_id,
+  const aggregates = `select o.member_id,
         count(*) filter (where ${counted})::int as orders_total,
         sum(o.paid_fen - o.refunded_fen)::int8 as spend_total_fen,
         min(o.paid_at) filter (where ${counted}) as first_order_at,
         max(o.paid_at) filter (where ${counted}) as last_order_at,
-        count(*) filter (where ${counted} and o.paid_at > ${rfmStart})::int as frequency,
-        coalesce(sum(o.paid_fen - o.refunded_fen) filter (where o.paid_at > ${rfmStart}), 0)::int8 as monetary,
-        coalesce(sum(o.paid_fen - o.refunded_fen) filter (where o.paid_at >= ${growthStart}), 0)::int8 as growth
+        count(*) filter (where ${counted} and o.paid_at > ${rfmStart})::int as frequency_365,
+        coalesce(sum(o.paid_fen - o.refunded_fen) filter (where o.paid_at > ${rfmStart}), 0)::int8 as monetary_365_fen,
+        coalesce(sum(o.paid_fen - o.refunded_fen) filter (where o.paid_at >= ${growthStart}), 0)::int8 as growth_value_fen
       from orders o where ${PAID} and o.paid_at <= ${at} and ${scopeSql('o.member_id', scope)}
-      group by o.member_id
-    ) a on a.member_id = m.id
-    where ${scopeSql('m.id', scope)}
-    on conflict (member_id) do update set
-      orders_total = excluded.orders_total, spend_total_fen = excluded.spend_total_fen,
-      first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at,
-      mean_gap_days = excluded.mean_gap_days, frequency_365 = excluded.frequency_365,
-      monetary_365_fen = excluded.monetary_365_fen, growth_value_fen = excluded.growth_value_fen,
-      recency_days = excluded.recency_days, updated_at = excluded.updated_at`;
+      group by o.member_id`;
+  const meanGap = `case when a.orders_total >= 2 then extract(epoch from a.last_order_at - a.first_order_at) / 86400 / (a.orders_total - 1) end`;
+  const values: Record<(typeof AGGREGATE_COLUMNS)[number], string> = {
+    orders_total: 'a.orders_total',
+    spend_total_fen: 'a.spend_total_fen',
+    first_order_at: 'a.first_order_at',
+    last_order_at: 'a.last_order_at',
+    mean_gap_days: meanGap,
+    frequency_365: 'a.frequency_365',
+    monetary_365_fen: 'a.monetary_365_fen',
+    growth_value_fen: 'a.growth_value_fen',
+  };
+  const zeros: Record<(typeof AGGREGATE_COLUMNS)[number], string> = {
+    orders_total: '0',
+    spend_total_fen: '0',
+    first_order_at: 'null',
+    last_order_at: 'null',
+    mean_gap_days: 'null',
+    frequency_365: '0',
+    monetary_365_fen: '0',
+    growth_value_fen: '0',
+  };
+  const list = (row: Record<string, string>) => AGGREGATE_COLUMNS.map((c) => row[c]).join(', ');
+  const assign = (row: Record<string, string>) => AGGREGATE_COLUMNS.map((c) => `${c} = ${row[c]}`).join(', ');
+  const old = `(${AGGREGATE_COLUMNS.map((c) => `mm.${c}`).join(', ')})`;
+  const updates = `changed as (
+      update member_metrics mm set ${assign(values)}, updated_at = ${instantSql(now)}
+      from segment_aggregates a
+      where a.member_id = mm.member_id and ${old} is distinct from (${list(values)})
+      returning 1
+    ), cleared as (
+      update member_metrics mm set ${assign(zeros)}, updated_at = ${instantSql(now)}
+      where ${scopeSql('mm.member_id', scope)} and ${old} is distinct from (${list(zeros)})
+        and not exists (select 1 from segment_aggregates a where a.member_id = mm.member_id)
+      returning 1
+    )
+    select (select count(*) from changed)::int + (select count(*) from cleared)::int as written`;
+  if (scope.kind === 'one') return [`with segment_aggregates as (${aggregates}), ${updates}`];
+  // For the whole shop the aggregation runs on its own, where PostgreSQL may scan the orders in parallel (a
+  // statement that writes never runs in parallel), and only the members whose aggregates differ are written.
+  return [
+    'drop table if exists pg_temp.segment_aggregates',
+    `create temporary table segment_aggregates on commit drop as ${aggregates}`,
+    'create unique index on segment_aggregates (member_id)',
+    'analyze segment_aggregates',
+    `with ${updates}`,
+  ];
 }
 
 /** The layer value: predicted 12-month value where the CLV model gave one, else M (shared valueLayerBasisOf). */
@@ -98,26 +184,44 @@ const LAYER_VALUE = 'coalesce(mm.expected_value_365_fen, mm.monetary_365_fen)';
  * mean without rounding (shared ExactMean). No buyers → no row.
  */
 export function insertStatsSql(asOf: Date, config: SegmentationConfig, runId: number | null): string {
+  const recency = recencyDaysSql(instantSql(asOf));
   return `insert into segment_stats (as_of, window_days, buyers, recency_cuts, frequency_cuts, monetary_cuts,
       recency_mean, frequency_mean, monetary_mean, value_layer_cuts, details)
     select ${instantSql(asOf)}, ${config.rfm.windowDays}, count(*)::int,
-      (${rfmCutPointsSql('mm.recency_days', 'lower_is_better')})::float8[],
+      (${rfmCutPointsSql('r.recency_days', 'lower_is_better')})::float8[],
       (${rfmCutPointsSql('mm.frequency_365', 'higher_is_better')})::float8[],
       (${rfmCutPointsSql('mm.monetary_365_fen', 'higher_is_better')})::float8[],
-      (sum(mm.recency_days)::numeric / count(*))::float8,
+      (sum(r.recency_days)::numeric / count(*))::float8,
       (sum(mm.frequency_365)::numeric / count(*))::float8,
       (sum(mm.monetary_365_fen)::numeric / count(*))::float8,
       (${valueLayerCutPointsSql(LAYER_VALUE, config.rfm)})::float8[],
-      jsonb_build_object('recencySum', sum(mm.recency_days)::int8, 'frequencySum', sum(mm.frequency_365)::int8,
+      jsonb_build_object('recencySum', sum(r.recency_days)::int8, 'frequencySum', sum(mm.frequency_365)::int8,
         'monetarySum', sum(mm.monetary_365_fen)::int8, 'runId', ${runId ?? 'null'}::int8)
-    from member_metrics mm where mm.frequency_365 > 0
+    from member_metrics mm cross join lateral (select ${recency} as recency_days) r where mm.frequency_365 > 0
     having count(*) > 0`;
 }
 
-/** The stored stats a classification scores against: those of `asOf`, or the latest refresh's. */
-export type StatsSource = { kind: 'as_of'; asOf: Date } | { kind: 'latest' };
+/** The cut points and exact sums behind the means that members are scored against. */
+export interface StatsValues {
+  r_cuts: number[];
+  f_cuts: number[];
+  m_cuts: number[];
+  layer_cuts: number[];
+  buyers: number;
+  r_sum: string;
+  f_sum: string;
+  m_sum: string;
+}
 
-function statsSql(source: StatsSource): string {
+/**
+ * The stored stats a classification scores against: those of `asOf`, or the latest refresh's, read by the
+ * statement; or values already read from there (written into the SQL as literals, which lets PostgreSQL scan
+ * the members in parallel). `values: null` means there are no stats (no buyers yet).
+ */
+export type StatsSource = { kind: 'as_of'; asOf: Date } | { kind: 'latest' } | { kind: 'values'; values: StatsValues | null };
+
+/** The stats row of a stored source, in the shape of StatsValues. */
+export function statsSql(source: Exclude<StatsSource, { kind: 'values' }>): string {
   const pick = source.kind === 'as_of' ? `where as_of = ${instantSql(source.asOf)}` : 'order by id desc limit 1';
   return `select recency_cuts as r_cuts, frequency_cuts as f_cuts, monetary_cuts as m_cuts, value_layer_cuts as layer_cuts,
       buyers, (details->>'recencySum')::numeric as r_sum, (details->>'frequencySum')::numeric as f_sum,
@@ -174,12 +278,60 @@ function preferencesSql(asOf: Date, config: SegmentationConfig, scope: MemberSco
     ), top_brands as (${ranked('brand', prefs.topBrands)})`;
 }
 
+type StatsRefs = Record<keyof StatsValues, string>;
+
+/** How the classification refers to the stats: columns of the joined stats row, or literals. */
+function statsRefs(stats: StatsSource): StatsRefs {
+  if (stats.kind !== 'values') {
+    return {
+      r_cuts: 'c.r_cuts',
+      f_cuts: 'c.f_cuts',
+      m_cuts: 'c.m_cuts',
+      layer_cuts: 'c.layer_cuts',
+      buyers: 'c.buyers',
+      r_sum: 'c.r_sum',
+      f_sum: 'c.f_sum',
+      m_sum: 'c.m_sum',
+    };
+  }
+  const v = stats.values;
+  const array = (values: number[] | undefined) => {
+    if (!values) return 'null::float8[]';
+    if (!values.every(Number.isFinite)) throw new RangeError(`cut points must be finite numbers, got ${values.join(', ')}`);
+    return `'{${values.join(',')}}'::float8[]`;
+  };
+  const integer = (value: string | number | undefined) => {
+    if (value === undefined) return 'null::numeric';
+    if (!/^-?\d+$/.test(String(value))) throw new RangeError(`expected an integer, got ${value}`);
+    return `${value}::numeric`;
+  };
+  return {
+    r_cuts: array(v?.r_cuts),
+    f_cuts: array(v?.f_cuts),
+    m_cuts: array(v?.m_cuts),
+    layer_cuts: array(v?.layer_cuts),
+    buyers: v ? integer(v.buyers).replace('::numeric', '::int8') : 'null::int8',
+    r_sum: integer(v?.r_sum),
+    f_sum: integer(v?.f_sum),
+    m_sum: integer(v?.m_sum),
+  };
+}
+
 const CHANGE_DIMENSIONS = ['rfm_segment', 'lifecycle', 'value_layer', 'behaviour'] as const;
+
+/** The classification columns; a member is written only when one of them changes. */
+const CLASS_COLUMNS = ['rfm_r', 'rfm_f', 'rfm_m', 'rfm_segment', 'value_layer', 'lifecycle', 'behaviour'] as const;
 
 /**
  * Classifies the members in scope from their stored aggregates (RFM scores, segment and value layer against the
  * chosen stats; lifecycle; behaviour; preferences), all as of `asOf`, in one UPDATE; the same statement records
  * each changed dimension in segment_changes by comparing with the rows as they were before it.
+ *
+ * With `history` (and always for one member) activity and preferences are recomputed from the events and order
+ * lines up to asOf; otherwise the stored activity score is decayed forward to asOf (exponential decay, so this
+ * equals the sum over the events) and preferences stay as stored — a uniform decay does not reorder them. Only
+ * members whose classification (or, from history, activity or preferences) changes are written, with R and the
+ * activity score as of asOf.
  */
 export function classifySql(
   asOf: Date,
@@ -187,13 +339,16 @@ export function classifySql(
   scope: MemberScope,
   stats: StatsSource,
   runId: number | null,
-): string {
+  source: RefreshSource = 'history',
+): string[] {
   const at = instantSql(asOf);
+  const fromHistory = source === 'history' || scope.kind === 'one';
+  const c = statsRefs(stats);
   const buyer = 'mm.frequency_365 > 0';
   const means = {
-    recency: { sum: 'c.r_sum', count: 'c.buyers' },
-    frequency: { sum: 'c.f_sum', count: 'c.buyers' },
-    monetary: { sum: 'c.m_sum', count: 'c.buyers' },
+    recency: { sum: c.r_sum, count: c.buyers },
+    frequency: { sum: c.f_sum, count: c.buyers },
+    monetary: { sum: c.m_sum, count: c.buyers },
   };
   const lifecycle = lifecycleStageSql(
     {
@@ -205,42 +360,98 @@ export function classifySql(
     },
     config.lifecycle,
   );
-  const whenBuyer = (expr: string) => `case when ${buyer} and c.buyers is not null then ${expr} end`;
-  return `with stats as (${statsSql(stats)}),
-    activity as (${activitySql(asOf, config.behaviour, scope)}),
-    ${preferencesSql(asOf, config, scope)},
-    inputs as (
-      select m.member_id, s.*, coalesce(a.score, 0) as score, coalesce(tc.top, '{}') as top_categories,
-        coalesce(tb.top, '{}') as top_brands
-      from member_metrics m left join stats s on true left join activity a on a.member_id = m.member_id
-        left join top_categories tc on tc.member_id = m.member_id left join top_brands tb on tb.member_id = m.member_id
-      where ${scopeSql('m.member_id', scope)}
-    ), before as (
-      select member_id, ${CHANGE_DIMENSIONS.join(', ')} from member_metrics m where ${scopeSql('m.member_id', scope)}
-    ), after as (
+  const whenBuyer = (expr: string) => `case when ${buyer} and ${c.buyers} is not null then ${expr} end`;
+  const decayed = `coalesce(mm.activity_score * ${activityDecayFactorSql('mm.activity_score_at', at, config.behaviour)}, 0)`;
+  const signals = fromHistory
+    ? `activity as (${activitySql(asOf, config.behaviour, scope)}),
+    ${preferencesSql(asOf, config, scope)},`
+    : '';
+  // The member's inputs as of asOf, as x: from the events and order lines, or from the stored state.
+  const inputs = fromHistory
+    ? `left join activity a on a.member_id = mm.member_id
+      left join top_categories tc on tc.member_id = mm.member_id left join top_brands tb on tb.member_id = mm.member_id
+      cross join lateral (select coalesce(a.score, 0) as score, coalesce(tc.top, '{}') as top_categories,
+        coalesce(tb.top, '{}') as top_brands, ${recencyDaysSql(at)} as recency) x`
+    : `cross join lateral (select ${decayed} as score, mm.top_categories, mm.top_brands, ${recencyDaysSql(at)} as recency
+) x`;
+  const recency = 'x.recency';
+  const computed: Record<(typeof CLASS_COLUMNS)[number], string> = {
+    rfm_r: whenBuyer(rfmScoreSql(recency, c.r_cuts, 'lower_is_better')),
+    rfm_f: whenBuyer(rfmScoreSql('mm.frequency_365', c.f_cuts, 'higher_is_better')),
+    rfm_m: whenBuyer(rfmScoreSql('mm.monetary_365_fen', c.m_cuts, 'higher_is_better')),
+    rfm_segment: whenBuyer(
+      rfmSegmentSql({ recencyDays: recency, frequency: 'mm.frequency_365', monetary: 'mm.monetary_365_fen' }, means),
+    ),
+    value_layer: whenBuyer(valueLayerSql(LAYER_VALUE, c.layer_cuts)),
+    lifecycle,
+    behaviour: behaviourStateSql('x.score', config.behaviour),
+  };
+  // Compared old with new to decide who is written: the classification, and from history also the inputs.
+  const compared = [...CLASS_COLUMNS, ...(fromHistory ? (['activity_score', 'top_categories', 'top_brands'] as const) : [])];
+  const newValue: Record<(typeof compared)[number], string> = {
+    ...Object.fromEntries(CLASS_COLUMNS.map((column) => [column, `new_${column}`])),
+    activity_score: 'score',
+    top_categories: 'top_categories',
+    top_brands: 'top_brands',
+  } as Record<(typeof compared)[number], string>;
+  const changed =
+    scope.kind === 'one'
+      ? 'true'
+      : `(${compared.map((column) => `t.old_${column}`).join(', ')}) is distinct from (${compared.map((column) => `t.${newValue[column]}`).join(', ')})`;
+  // One read of member_metrics works out the new classification of every member in scope and keeps only the
+  // members whose classification changes, with their old values for segment_changes; only those rows are then
+  // written.
+  const select = `select t.* from (
+        select mm.member_id,
+          ${CLASS_COLUMNS.map((column) => `${computed[column]} as new_${column}`).join(',\n          ')},
+          ${compared.map((column) => `mm.${column} as old_${column}`).join(', ')},
+          x.recency, x.score, x.top_categories, x.top_brands
+        from member_metrics mm ${stats.kind === 'values' ? '' : 'left join stats c on true'} ${inputs}
+        where ${scopeSql('mm.member_id', scope)}
+      ) t
+      where ${changed}`;
+  const apply = `after as (
       update member_metrics mm set
-        rfm_r = ${whenBuyer(rfmScoreSql('mm.recency_days', 'c.r_cuts', 'lower_is_better'))},
-        rfm_f = ${whenBuyer(rfmScoreSql('mm.frequency_365', 'c.f_cuts', 'higher_is_better'))},
-        rfm_m = ${whenBuyer(rfmScoreSql('mm.monetary_365_fen', 'c.m_cuts', 'higher_is_better'))},
-        rfm_segment = ${whenBuyer(rfmSegmentSql({ recencyDays: 'mm.recency_days', frequency: 'mm.frequency_365', monetary: 'mm.monetary_365_fen' }, means))},
-        value_layer = ${whenBuyer(valueLayerSql(LAYER_VALUE, 'c.layer_cuts'))},
-        lifecycle = ${lifecycle},
-        activity_score = c.score,
+        ${CLASS_COLUMNS.map((column) => `${column} = ch.new_${column}`).join(',\n        ')},
+        recency_days = ch.recency,
+        activity_score = ch.score,
         activity_score_at = ${at},
-        behaviour = ${behaviourStateSql('c.score', config.behaviour)},
-        top_categories = c.top_categories,
-        top_brands = c.top_brands,
+        top_categories = ch.top_categories,
+        top_brands = ch.top_brands,
         segments_as_of = ${at}
-      from inputs c where c.member_id = mm.member_id
-      returning mm.member_id, ${CHANGE_DIMENSIONS.map((d) => `mm.${d}`).join(', ')}
+      from segment_changed ch where ch.member_id = mm.member_id
+      returning 1
     ), changes as (
       insert into segment_changes (member_id, dimension, from_value, to_value, as_of, run_id)
-      select a.member_id, v.dimension, v.from_value, v.to_value, ${at}, ${runId ?? 'null'}::int8
-      from after a join before b on b.member_id = a.member_id
-        cross join lateral (values ${CHANGE_DIMENSIONS.map((d) => `('${d}', b.${d}, a.${d})`).join(', ')})
+      select ch.member_id, v.dimension, v.from_value, v.to_value, ${at}, ${runId ?? 'null'}::int8
+      from segment_changed ch
+        cross join lateral (values ${CHANGE_DIMENSIONS.map((d) => `('${d}', ch.old_${d}, ch.new_${d})`).join(', ')})
           as v(dimension, from_value, to_value)
       where v.from_value is distinct from v.to_value
       returning 1
     )
-    select (select count(*) from after)::int as members, (select count(*) from changes)::int as changes`;
+    select (select count(*) from after)::int as written, (select count(*) from changes)::int as changes`;
+  const ctes = `${stats.kind === 'values' ? '' : `stats as (${statsSql(stats)}),`} ${signals}`;
+  const prelude = ctes.trim() === '' ? '' : `with ${ctes}`;
+  if (scope.kind === 'one') return [`with ${ctes} segment_changed as materialized (${select}), ${apply}`];
+  // For the whole shop the classification is worked out by a read-only statement, which PostgreSQL may run in
+  // parallel (a statement that writes never does); the few changed rows are then written.
+  return [
+    'drop table if exists pg_temp.segment_changed',
+    `create temporary table segment_changed on commit drop as ${prelude.replace(/,\s*$/, '')} ${select}`,
+    `with ${apply}`,
+  ];
 }
+
+/**
+ * Records the instant the shop's segments were last refreshed as of, and the activity half-life they used:
+ * member_facts counts R to that instant and decays each stored activity score to it.
+ */
+export function recordRefreshAsOfSql(asOf: Date, config: SegmentationConfig): string {
+  return `insert into kv_settings (key, value)
+    values ('segments.as_of', jsonb_build_object('asOf', ${instantSql(asOf)}, 'activityHalfLifeDays', ${Number(config.behaviour.halfLifeDays)}::float8))
+    on conflict (key) do update set value = excluded.value, updated_at = now()`;
+}
+
+/** The instant of the last refresh as text, or no row. */
+export const LAST_REFRESH_AS_OF_SQL = `select value->>'asOf' as as_of from kv_settings where key = 'segments.as_of'`;

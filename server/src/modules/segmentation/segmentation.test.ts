@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { addDays, computeRfmBaseStats } from '@member-ops/shared';
+import { addDays, computeRfmBaseStats, type EventInput } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoShop } from '../../../../scripts/src/seed';
 import { DATABASE_KINDS, execute, type Database } from '../../db';
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
+import { recordEvents } from '../events/events.service';
 import { expectedMetrics, loadHistories, rfmInputOf, storedStats } from './expected-from-shared';
 import { refreshSegments, segmentationConfigAt, type RefreshStage } from './index';
 
@@ -11,13 +12,19 @@ const NOW = new Date('2026-03-15T04:00:00Z');
 const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 /** member_metrics (but updated_at) and the segment_stats row of `asOf`. */
+/**
+ * What a refresh decides: aggregates, R and the activity score as member_facts shows them (as of the refresh),
+ * scores and classifications. Not the bookkeeping instants (segments_as_of, activity_score_at and the values
+ * stored with them), which record when a member's row was last written — a refresh writes only the members
+ * whose classification changes.
+ */
 async function snapshot(database: Database, asOf: Date) {
   const metrics = await execute(
     database.db,
-    sql`select member_id, orders_total, spend_total_fen, first_order_at, last_order_at, mean_gap_days, frequency_365,
-          monetary_365_fen, growth_value_fen, recency_days, rfm_r, rfm_f, rfm_m, rfm_segment, value_layer, lifecycle,
-          behaviour, activity_score, activity_score_at, top_categories, top_brands, segments_as_of
-        from member_metrics order by member_id`,
+    sql`select mm.member_id, mm.orders_total, mm.spend_total_fen, mm.first_order_at, mm.last_order_at, mm.mean_gap_days,
+          mm.frequency_365, mm.monetary_365_fen, mm.growth_value_fen, f.recency_days, mm.rfm_r, mm.rfm_f, mm.rfm_m,
+          mm.rfm_segment, mm.value_layer, mm.lifecycle, mm.behaviour, f.activity_score, mm.top_categories, mm.top_brands
+        from member_metrics mm join member_facts f on f.member_id = mm.member_id order by mm.member_id`,
   );
   const stats = await execute(
     database.db,
@@ -98,6 +105,64 @@ for (const kind of DATABASE_KINDS) {
       expect((await snapshot(database(), a)).metrics).not.toEqual(first.metrics);
       await refreshSegments(database(), { asOf: a });
       expect(await snapshot(database(), a)).toEqual(first);
+    });
+
+    it('refreshing from the orders or the stored aggregates gives what a rebuild from history gives', async () => {
+      await refreshSegments(database(), { asOf: NOW });
+      const atNow = await snapshot(database(), NOW);
+      // Events after the refresh reach the activity scores through ingestion only (no product events: those
+      // are preference signals, which the fast path keeps as the last purchase left them).
+      const buyers = await execute<{ member_id: number }>(
+        database().db,
+        sql`select member_id from member_metrics where frequency_365 > 0 order by member_id limit 6`,
+      );
+      const dayAfter = addDays(NOW, 1);
+      for (const [i, { member_id }] of buyers.entries()) {
+        const events: EventInput[] = Array.from({ length: 5 + 10 * i }, (_, n) => ({
+          clientEventId: `fast-path-${member_id}-${n}`,
+          occurredAt: new Date(dayAfter.getTime() - n * 3_600_000).toISOString(),
+          ...(n % 2 === 0
+            ? { type: 'page_view' as const, path: 'pages/index/index', dwellMs: 20_000 }
+            : { type: 'sign_in' as const }),
+        }));
+        expect((await recordEvents(database(), member_id, events, dayAfter)).accepted).toBe(events.length);
+      }
+
+      const later = addDays(NOW, 45);
+      const fromOrders = await refreshSegments(database(), { asOf: later, source: 'orders' });
+      const fast = await snapshot(database(), later);
+      expect(fromOrders.written).toBeGreaterThan(0);
+      expect(fromOrders.written).toBeLessThan(fromOrders.members);
+      // Nothing changed since: re-classifying the stored aggregates writes nobody and changes nothing.
+      const fromAggregates = await refreshSegments(database(), { asOf: later, source: 'aggregates' });
+      expect(fromAggregates.written).toBe(0);
+      expect(await snapshot(database(), later)).toEqual(fast);
+
+      await refreshSegments(database(), { asOf: later, source: 'history' });
+      const rebuilt = await snapshot(database(), later);
+      expect(fast.stats).toEqual(rebuilt.stats);
+      expect(fast.metrics).toHaveLength(rebuilt.metrics.length);
+      type Row = Record<string, unknown> & { activity_score: number; top_categories: string[]; top_brands: string[] };
+      for (const [i, row] of (rebuilt.metrics as Row[]).entries()) {
+        const { activity_score: score, top_categories: _c, top_brands: _b, ...rest } = row;
+        const { activity_score: fastScore, top_categories, top_brands, ...fastRest } = fast.metrics[i] as Row;
+        expect(fastRest, `member ${String(row.member_id)}`).toEqual(rest);
+        expect(relativelyClose(fastScore, score), `${fastScore} vs ${score}`).toBe(true);
+        // Preferences stay as the last signal left them: a uniform decay keeps their order, except where scores
+        // that tied at 6 decimals separate later, which the weekly rebuild from history settles.
+        const kept = atNow.metrics[i] as Row;
+        expect({ top_categories, top_brands }).toEqual({ top_categories: kept.top_categories, top_brands: kept.top_brands });
+      }
+      const active = rebuilt.metrics.filter((row) => buyers.some((b) => b.member_id === row.member_id));
+      expect(active.every((row) => (row.activity_score as number) > 0)).toBe(true);
+    });
+
+    it('refuses to take the fast path back before the last refresh', async () => {
+      await refreshSegments(database(), { asOf: NOW });
+      await expect(refreshSegments(database(), { asOf: addDays(NOW, -1), source: 'orders' })).rejects.toMatchObject({
+        status: 400,
+        fields: [{ field: 'body.asOf', message: expect.stringContaining('before the last refresh') as string }],
+      });
     });
 
     it('records who moved from what to what when the as-of moves on', async () => {
