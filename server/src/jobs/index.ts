@@ -45,7 +45,7 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     name: SEGMENT_REFRESH_JOB,
     cron: '0 3 * * *',
     period: 'day',
-    run: async (context: ServerContext, scheduledAt: Date) => runNightlySegmentRefresh(context, scheduledAt),
+    run: async (context: ServerContext, scheduledAt: Date, run) => runNightlySegmentRefresh(context, scheduledAt, run),
   },
   {
     name: 'campaigns.plan',

@@ -41,7 +41,7 @@ export type ClaimedRun<T> = { ran: true; runId: number; result: T } | { ran: fal
 export async function runClaimed<T extends Record<string, unknown>>(
   database: Database,
   claim: { jobName: string; periodKey: string; now: Date; instanceId?: string },
-  work: (progress: (update: Record<string, unknown>) => Promise<void>) => Promise<T>,
+  work: (progress: (update: Record<string, unknown>) => Promise<void>, runId: number) => Promise<T>,
 ): Promise<ClaimedRun<T>> {
   const [row] = await database.db
     .insert(jobRuns)
@@ -59,7 +59,7 @@ export async function runClaimed<T extends Record<string, unknown>>(
     await database.db.update(jobRuns).set({ progress: update, heartbeatAt: new Date() }).where(eq(jobRuns.id, row.id));
   };
   try {
-    const result = await work(progress);
+    const result = await work(progress, row.id);
     await database.db
       .update(jobRuns)
       .set({ status: 'succeeded', progress: result, finishedAt: new Date(), heartbeatAt: new Date() })

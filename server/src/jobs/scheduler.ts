@@ -9,7 +9,13 @@ export interface ScheduledJob {
   cron: string;
   /** One run per such period across all instances. */
   period: JobPeriod;
-  run: (context: ServerContext, scheduledAt: Date) => Promise<Record<string, unknown>>;
+  run: (context: ServerContext, scheduledAt: Date, run: ClaimedRunHandle) => Promise<Record<string, unknown>>;
+}
+
+/** The claimed run a job executes as: its id, and a heartbeat that records progress on it. */
+export interface ClaimedRunHandle {
+  runId: number;
+  progress: (update: Record<string, unknown>) => Promise<void>;
 }
 
 export interface Scheduler {
@@ -35,7 +41,7 @@ export function startScheduler(
         const execution = runClaimed(
           context.database,
           { jobName: job.name, periodKey: periodKey(scheduledAt, job.period), now: context.clock() },
-          () => job.run(context, scheduledAt),
+          (progress, runId) => job.run(context, scheduledAt, { runId, progress }),
         ).then(
           (outcome) => {
             if (outcome.ran) logger.info({ job: job.name, result: outcome.result }, 'job finished');

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
   activityScoreFromEvents,
   behaviourStateFor,
+  categoryPriceCutPoints,
   growthValue,
   isRfmOrderFullyRefunded,
   lifecycleStageFor,
@@ -13,9 +14,11 @@ import {
   rfmAggregatesFromOrders,
   scoreMember,
   type ActivityEvent,
+  type CategoryPriceCutPoints,
   type EventType,
   type PreferenceSignal,
   type PreferenceSignalKind,
+  type PriceBand,
   type RfmBaseStats,
   type RfmMemberInput,
   type RfmOrder,
@@ -29,6 +32,8 @@ export interface MemberHistory {
   events: ActivityEvent[];
   signals: PreferenceSignal[];
   predictedValueFen: number | null;
+  /** The shop's price band cut points by category code (the same map for every member). */
+  priceCutPoints: ReadonlyMap<string, CategoryPriceCutPoints>;
 }
 
 const PAID = `status in ('paid', 'refunding', 'refunded', 'partially_refunded')`;
@@ -41,12 +46,23 @@ const SIGNAL_OF_EVENT: Partial<Record<EventType, PreferenceSignalKind>> = {
 /** Every member's history as the shared functions take it (the whole shop is loaded: tests only). */
 export async function loadHistories(executor: Executor): Promise<Map<number, MemberHistory>> {
   const histories = new Map<number, MemberHistory>();
+  // A product's price is its lowest SKU price; a category's cut points are the terciles of its products' prices.
+  const products = await execute<{ id: number; category: string; price: string | number }>(
+    executor,
+    sql`select p.id, c.code as category, min(k.price_fen) as price
+        from products p join categories c on c.id = p.category_id join skus k on k.product_id = p.id
+        group by p.id, c.code`,
+  );
+  const productPrice = new Map(products.map((p) => [p.id, Number(p.price)]));
+  const pricesByCategory = new Map<string, number[]>();
+  for (const p of products) pricesByCategory.set(p.category, [...(pricesByCategory.get(p.category) ?? []), Number(p.price)]);
+  const priceCutPoints = new Map([...pricesByCategory].map(([category, prices]) => [category, categoryPriceCutPoints(prices)]));
   const members = await execute<{ id: number; predicted: number | null }>(
     executor,
     sql`select m.id, mm.expected_value_365_fen as predicted from members m left join member_metrics mm on mm.member_id = m.id`,
   );
   for (const m of members) {
-    histories.set(m.id, { memberId: m.id, orders: [], events: [], signals: [], predictedValueFen: m.predicted });
+    histories.set(m.id, { memberId: m.id, orders: [], events: [], signals: [], predictedValueFen: m.predicted, priceCutPoints });
   }
   const of = (id: number): MemberHistory => {
     const history = histories.get(id);
@@ -58,9 +74,17 @@ export async function loadHistories(executor: Executor): Promise<Map<number, Mem
     sql.raw(`select member_id, paid_at, paid_fen, refunded_fen from orders where ${PAID}`),
   );
   for (const o of orders) of(o.member_id).orders.push({ paidAt: o.paid_at, amountFen: o.paid_fen, refundedFen: o.refunded_fen });
-  const lines = await execute<{ member_id: number; paid_at: Date; category: string; brand: string | null; full: boolean }>(
+  const lines = await execute<{
+    member_id: number;
+    paid_at: Date;
+    category: string;
+    brand: string | null;
+    unit_price_fen: number;
+    full: boolean;
+  }>(
     executor,
-    sql.raw(`select i.member_id, o.paid_at, i.category, i.brand, (o.refunded_fen > 0 and o.refunded_fen >= o.paid_fen) as full
+    sql.raw(`select i.member_id, o.paid_at, i.category, i.brand, i.unit_price_fen,
+        (o.refunded_fen > 0 and o.refunded_fen >= o.paid_fen) as full
       from order_items i join orders o on o.id = i.order_id where o.${PAID}`),
   );
   for (const l of lines) {
@@ -70,7 +94,7 @@ export async function loadHistories(executor: Executor): Promise<Map<number, Mem
       at: l.paid_at,
       categoryId: l.category,
       brandId: l.brand,
-      unitPriceFen: null,
+      unitPriceFen: Number(l.unit_price_fen),
     });
   }
   const events = await execute<{
@@ -78,11 +102,12 @@ export async function loadHistories(executor: Executor): Promise<Map<number, Mem
     type: EventType;
     occurred_at: Date;
     dwell_ms: number | null;
+    product_id: number | null;
     category: string | null;
     brand: string | null;
   }>(
     executor,
-    sql`select e.member_id, e.type, e.occurred_at, e.dwell_ms, c.code as category, b.code as brand
+    sql`select e.member_id, e.type, e.occurred_at, e.dwell_ms, e.product_id, c.code as category, b.code as brand
         from events e left join products p on p.id = e.product_id left join categories c on c.id = p.category_id
           left join brands b on b.id = p.brand_id`,
   );
@@ -91,7 +116,8 @@ export async function loadHistories(executor: Executor): Promise<Map<number, Mem
     history.events.push({ type: e.type, at: e.occurred_at, ...(e.dwell_ms === null ? {} : { dwellSeconds: e.dwell_ms / 1000 }) });
     const kind = SIGNAL_OF_EVENT[e.type];
     if (kind && e.category !== null) {
-      history.signals.push({ kind, at: e.occurred_at, categoryId: e.category, brandId: e.brand, unitPriceFen: null });
+      const unitPriceFen = e.product_id === null ? null : (productPrice.get(Number(e.product_id)) ?? null);
+      history.signals.push({ kind, at: e.occurred_at, categoryId: e.category, brandId: e.brand, unitPriceFen });
     }
   }
   return histories;
@@ -121,6 +147,7 @@ export interface ExpectedMetrics {
   activityScore: number;
   topCategories: string[];
   topBrands: string[];
+  priceBand: PriceBand | null;
 }
 
 /** One member's fields as the shared functions define them, RFM against `stats`. */
@@ -145,7 +172,7 @@ export function expectedMetrics(
   const input = rfmInputOf(history, asOf, config);
   const rfm = stats ? scoreMember(input, stats, asOf, config.rfm) : null;
   const activityScore = activityScoreFromEvents(history.events, asOf, config.behaviour);
-  const preferences = preferencesFrom(history.signals, asOf, config.preferences);
+  const preferences = preferencesFrom(history.signals, asOf, config.preferences, history.priceCutPoints);
   return {
     ordersTotal: counted.length,
     frequency365: input.paidOrderCount,
@@ -162,6 +189,7 @@ export function expectedMetrics(
     activityScore,
     topCategories: preferences.topCategories,
     topBrands: preferences.topBrands,
+    priceBand: preferences.priceBand,
   };
 }
 

@@ -120,6 +120,7 @@ for (const kind of DATABASE_KINDS) {
                   lifecycle: expected.lifecycle,
                   top_categories: expected.topCategories,
                   top_brands: expected.topBrands,
+                  price_band: expected.priceBand,
                 });
 
                 await refreshSegments(tx, { asOf: updateAt, reuseStoredStats: true });

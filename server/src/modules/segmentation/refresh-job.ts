@@ -5,6 +5,7 @@ import { execute, pgErrorOf, type Database } from '../../db';
 import type { RunStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import { runClaimed } from '../../jobs/job-runs';
+import type { ClaimedRunHandle } from '../../jobs/scheduler';
 import type { ServerContext } from '../../server';
 import { refreshSegments, type RefreshResult } from './segmentation.service';
 import { LAST_REFRESH_AS_OF_SQL, type RefreshSource } from './segmentation.sql';
@@ -23,8 +24,25 @@ export const STALE_RUN_AFTER_MS = 10 * 60_000;
  * scores on weekdays; rebuilt from the whole history on Sundays (Shanghai), after a gap of more than two days,
  * or when the last refresh replayed a past instant, so nothing the fast path keeps can drift for long.
  */
-export async function runNightlySegmentRefresh(context: ServerContext, scheduledAt: Date): Promise<RefreshResult> {
-  return refreshSegments(context, { asOf: scheduledAt, source: await nightlySource(context.database, scheduledAt) });
+export async function runNightlySegmentRefresh(
+  context: ServerContext,
+  scheduledAt: Date,
+  run?: ClaimedRunHandle,
+): Promise<RefreshResult> {
+  const source = await nightlySource(context.database, scheduledAt);
+  return refreshSegments(context, {
+    asOf: scheduledAt,
+    source,
+    ...(run
+      ? {
+          // segment_stats and segment_changes name the run; each stage beats, so a crash shows as stale.
+          runId: run.runId,
+          onProgress: (stage, done, total) => {
+            run.progress({ asOf: scheduledAt.toISOString(), source, stage, done, total }).catch(() => undefined);
+          },
+        }
+      : {}),
+  });
 }
 
 const TWO_DAYS_MS = 2 * 86_400_000;
@@ -62,21 +80,24 @@ export async function startSegmentRefresh(
   const claimed = new Promise<number>((resolve) => {
     markClaimed = resolve;
   });
-  const execution = runClaimed(context.database, { jobName: SEGMENT_REFRESH_JOB, periodKey: key, now }, async (progress) => {
-    const runId = await runIdOf(context.database, key);
-    markClaimed(runId);
-    const source = requestedSource ?? (asOf ? 'history' : await nightlySource(context.database, at));
-    return refreshSegments(context, {
-      asOf: at,
-      source,
-      runId,
-      // Not awaited: on PGlite's single connection the write waits for the refresh transaction to end, on
-      // PostgreSQL it lands at once; either way the refresh must not wait for it.
-      onProgress: (stage, done, total) => {
-        progress({ asOf: at.toISOString(), stage, done, total }).catch(() => undefined);
-      },
-    });
-  });
+  const execution = runClaimed(
+    context.database,
+    { jobName: SEGMENT_REFRESH_JOB, periodKey: key, now },
+    async (progress, runId) => {
+      markClaimed(runId);
+      const source = requestedSource ?? (asOf ? 'history' : await nightlySource(context.database, at));
+      return refreshSegments(context, {
+        asOf: at,
+        source,
+        runId,
+        // Not awaited: on PGlite's single connection the write waits for the refresh transaction to end, on
+        // PostgreSQL it lands at once; either way the refresh must not wait for it.
+        onProgress: (stage, done, total) => {
+          progress({ asOf: at.toISOString(), stage, done, total }).catch(() => undefined);
+        },
+      });
+    },
+  );
   // The outcome is recorded on the run; here it is only logged (never the driver's message: it holds parameters).
   execution.catch((err: unknown) => {
     const pg = pgErrorOf(err);
@@ -85,15 +106,6 @@ export async function startSegmentRefresh(
   const first = await Promise.race([claimed, execution.then(() => null)]);
   if (first === null) throw new AppError('CONFLICT', 'the refresh run could not be claimed');
   return { runId: first, asOf: at.toISOString() };
-}
-
-async function runIdOf(database: Database, key: string): Promise<number> {
-  const [row] = await execute<{ id: number }>(
-    database.db,
-    sql`select id from job_runs where job_name = ${SEGMENT_REFRESH_JOB} and period_key = ${key}`,
-  );
-  if (!row) throw new Error('the claimed run is missing');
-  return row.id;
 }
 
 /** Job history, newest first; a running run without a recent heartbeat is reported as 'stale'. */

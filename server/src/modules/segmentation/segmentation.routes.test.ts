@@ -5,6 +5,7 @@ import { seedDemoShop } from '../../../../scripts/src/seed';
 import { DATABASE_KINDS, execute } from '../../db';
 import { staffAccounts } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
+import { periodKey, runClaimed, SHOP_JOBS } from '../../jobs';
 import { hashPassword } from '../../security/password';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { SEGMENT_REFRESH_JOB, STALE_RUN_AFTER_MS } from './index';
@@ -117,6 +118,32 @@ for (const kind of DATABASE_KINDS) {
       );
       expect(recorded).toEqual({ changes: run.progress.changes, stats_run: run.id });
       expect(recorded?.changes).toBeGreaterThan(0);
+    });
+
+    it('runs the nightly refresh as the scheduler does: once per night, naming its run on the stats and changes', async () => {
+      const job = SHOP_JOBS.find((j) => j.name === SEGMENT_REFRESH_JOB);
+      if (!job) throw new Error('the nightly refresh is not scheduled');
+      // 03:00 Shanghai, the day after the shop was seeded.
+      const scheduledAt = new Date('2026-03-15T19:00:00Z');
+      const claim = { jobName: job.name, periodKey: periodKey(scheduledAt, job.period), now: scheduledAt };
+      const context = server().server;
+      const first = await runClaimed(context.database, claim, (progress, runId) =>
+        job.run(context, scheduledAt, { runId, progress }),
+      );
+      if (!first.ran) throw new Error('the first claim of the night was refused');
+      expect(first.result).toMatchObject({ asOf: scheduledAt.toISOString(), members: 60 });
+      const again = await runClaimed(context.database, claim, (progress, runId) =>
+        job.run(context, scheduledAt, { runId, progress }),
+      );
+      expect(again).toEqual({ ran: false, reason: 'already_claimed' });
+
+      const [recorded] = await execute<{ stats_run: number; changes: number; other_changes: number }>(
+        server().testDatabase.database.db,
+        sql`select (select (details->>'runId')::int from segment_stats where as_of = ${scheduledAt}) as stats_run,
+                   (select count(*)::int from segment_changes where as_of = ${scheduledAt} and run_id = ${first.runId}) as changes,
+                   (select count(*)::int from segment_changes where as_of = ${scheduledAt} and run_id is distinct from ${first.runId}) as other_changes`,
+      );
+      expect(recorded).toEqual({ stats_run: first.runId, changes: first.result.changes, other_changes: 0 });
     });
 
     it('answers 409 while a refresh is running, and shows a run whose heartbeat stopped as stale and re-runnable', async () => {

@@ -17,6 +17,8 @@ import {
   valueLayerCutPointsSql,
   valueLayerSql,
   growthWindowStart,
+  PRICE_BAND_FRACTIONS,
+  PRICE_BANDS,
   type BehaviourConfig,
   type LifecycleConfig,
   type PreferencesConfig,
@@ -246,9 +248,11 @@ const EVENT_SIGNALS: Record<'cart' | 'favorite' | 'view', string> = {
 };
 
 /**
- * Top categories and brands per member (shared preferencesFrom): purchase lines of counted orders and product
- * events, each worth its kind's weight halved every half-life up to asOf, scores rounded to 6 decimals, ties
- * by code in "C" order.
+ * Top categories and brands and the preferred price band per member (shared preferencesFrom): purchase lines of
+ * counted orders and product events, each worth its kind's weight halved every half-life up to asOf, scores
+ * rounded to 6 decimals, ties by code in "C" order (bands: the earlier of low, mid, high). A line's price is its
+ * unit price, an event's the product's lowest SKU price; a category's band cut points are the terciles of its
+ * products' lowest SKU prices (shared categoryPriceCutPoints).
  */
 function preferencesSql(asOf: Date, config: SegmentationConfig, scope: MemberScope): string {
   const prefs = config.preferences;
@@ -262,18 +266,37 @@ function preferencesSql(asOf: Date, config: SegmentationConfig, scope: MemberSco
       from (select s.member_id, s.${column}, round(sum(s.weight * ${decay})::numeric, 6) as score
             from signals s where s.${column} is not null group by s.member_id, s.${column}) x
       where score > 0 group by member_id`;
-  return `signals as (
-      select i.member_id, o.paid_at as at, i.category, i.brand, ${prefs.signalWeights.purchase}::float8 as weight
+  const bandOrder = `array[${PRICE_BANDS.map((b) => `'${b}'`).join(', ')}]`;
+  return `product_prices as (
+      select k.product_id, min(k.price_fen)::int8 as price from skus k group by k.product_id
+    ), signals as (
+      select i.member_id, o.paid_at as at, i.category, i.brand, ${prefs.signalWeights.purchase}::float8 as weight,
+        i.unit_price_fen::int8 as price
       from order_items i join orders o on o.id = i.order_id
       where ${PAID} and not ${FULLY_REFUNDED} and o.paid_at <= ${at} and ${scopeSql('i.member_id', scope)}
       union all
-      select e.member_id, e.occurred_at, c.code, b.code, ${eventWeight}
+      select e.member_id, e.occurred_at, c.code, b.code, ${eventWeight}, pp.price
       from events e join products p on p.id = e.product_id join categories c on c.id = p.category_id
-        left join brands b on b.id = p.brand_id
+        left join brands b on b.id = p.brand_id left join product_prices pp on pp.product_id = p.id
       where e.type in (${Object.values(EVENT_SIGNALS)
         .map((t) => `'${t}'`)
         .join(', ')})
         and e.occurred_at <= ${at} and ${scopeSql('e.member_id', scope)}
+    ), category_cuts as (
+      select c.code as category,
+        percentile_disc(array[${PRICE_BAND_FRACTIONS.map((f) => `${f}::float8`).join(', ')}]) within group (order by pp.price) as cuts
+      from product_prices pp join products p on p.id = pp.product_id join categories c on c.id = p.category_id
+      ${scope.kind === 'one' ? 'where c.code in (select s.category from signals s)' : ''}
+      group by c.code
+    ), band_scores as (
+      select s.member_id,
+        case when s.price <= cc.cuts[1] then 'low' when s.price <= cc.cuts[2] then 'mid' else 'high' end as band,
+        round(sum(s.weight * ${decay})::numeric, 6) as score
+      from signals s join category_cuts cc on cc.category = s.category
+      where s.price is not null group by 1, 2
+    ), price_bands as (
+      select distinct on (member_id) member_id, band from band_scores where score > 0
+      order by member_id, score desc, array_position(${bandOrder}, band)
     ), top_categories as (${ranked('category', prefs.topCategories)}
     ), top_brands as (${ranked('brand', prefs.topBrands)})`;
 }
@@ -370,10 +393,11 @@ export function classifySql(
   const inputs = fromHistory
     ? `left join activity a on a.member_id = mm.member_id
       left join top_categories tc on tc.member_id = mm.member_id left join top_brands tb on tb.member_id = mm.member_id
+      left join price_bands pb on pb.member_id = mm.member_id
       cross join lateral (select coalesce(a.score, 0) as score, coalesce(tc.top, '{}') as top_categories,
-        coalesce(tb.top, '{}') as top_brands, ${recencyDaysSql(at)} as recency) x`
-    : `cross join lateral (select ${decayed} as score, mm.top_categories, mm.top_brands, ${recencyDaysSql(at)} as recency
-) x`;
+        coalesce(tb.top, '{}') as top_brands, pb.band as price_band, ${recencyDaysSql(at)} as recency) x`
+    : `cross join lateral (select ${decayed} as score, mm.top_categories, mm.top_brands, mm.price_band,
+        ${recencyDaysSql(at)} as recency) x`;
   const recency = 'x.recency';
   const computed: Record<(typeof CLASS_COLUMNS)[number], string> = {
     rfm_r: whenBuyer(rfmScoreSql(recency, c.r_cuts, 'lower_is_better')),
@@ -387,12 +411,16 @@ export function classifySql(
     behaviour: behaviourStateSql('x.score', config.behaviour),
   };
   // Compared old with new to decide who is written: the classification, and from history also the inputs.
-  const compared = [...CLASS_COLUMNS, ...(fromHistory ? (['activity_score', 'top_categories', 'top_brands'] as const) : [])];
+  const compared = [
+    ...CLASS_COLUMNS,
+    ...(fromHistory ? (['activity_score', 'top_categories', 'top_brands', 'price_band'] as const) : []),
+  ];
   const newValue: Record<(typeof compared)[number], string> = {
     ...Object.fromEntries(CLASS_COLUMNS.map((column) => [column, `new_${column}`])),
     activity_score: 'score',
     top_categories: 'top_categories',
     top_brands: 'top_brands',
+    price_band: 'price_band',
   } as Record<(typeof compared)[number], string>;
   const changed =
     scope.kind === 'one'
@@ -405,7 +433,7 @@ export function classifySql(
         select mm.member_id,
           ${CLASS_COLUMNS.map((column) => `${computed[column]} as new_${column}`).join(',\n          ')},
           ${compared.map((column) => `mm.${column} as old_${column}`).join(', ')},
-          x.recency, x.score, x.top_categories, x.top_brands
+          x.recency, x.score, x.top_categories, x.top_brands, x.price_band
         from member_metrics mm ${stats.kind === 'values' ? '' : 'left join stats c on true'} ${inputs}
         where ${scopeSql('mm.member_id', scope)}
       ) t
@@ -418,6 +446,7 @@ export function classifySql(
         activity_score_at = ${at},
         top_categories = ch.top_categories,
         top_brands = ch.top_brands,
+        price_band = ch.price_band,
         segments_as_of = ${at}
       from segment_changed ch where ch.member_id = mm.member_id
       returning 1

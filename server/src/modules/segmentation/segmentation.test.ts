@@ -80,6 +80,7 @@ for (const kind of DATABASE_KINDS) {
       );
       expect(rows).toHaveLength(histories.size);
       const seen = new Set<string>();
+      const bands = new Set<string | null>();
       for (const row of rows) {
         const history = histories.get(row.member_id);
         if (!history) throw new Error(`member ${row.member_id} has no history`);
@@ -89,7 +90,10 @@ for (const kind of DATABASE_KINDS) {
         expect(relativelyClose(row.activity_score, activityScore), `${row.activity_score} vs ${activityScore}`).toBe(true);
         expect(row.behaviour).toBe(behaviour);
         seen.add(`${String(row.lifecycle)}/${String(row.rfm_segment)}/${String(row.value_layer)}/${behaviour}`);
+        bands.add(row.price_band as string | null);
       }
+      // Every price band, and members without one, occur.
+      expect(bands).toEqual(new Set(['low', 'mid', 'high', null]));
       // The shop must exercise the classifications, or the comparison proves little.
       expect(seen.size).toBeGreaterThan(10);
     });
@@ -214,5 +218,6 @@ function pick(row: Record<string, unknown>) {
     lifecycle: row.lifecycle,
     topCategories: row.top_categories,
     topBrands: row.top_brands,
+    priceBand: row.price_band,
   };
 }
