@@ -2,7 +2,7 @@ import { DAY_MS } from '../time';
 
 /**
  * The share of a point left after `elapsedMs`: 0.5 ^ (elapsed / half-life). SQL:
- * `power(0.5, (extract(epoch from to) - extract(epoch from from)) / (halfLifeDays * 86400))`.
+ * `power(0.5, date_part('epoch', to - from) / (halfLifeDays * 86400))`.
  * @example halfLifeDecayFactor(14 * DAY_MS, 14) // 0.5
  */
 export function halfLifeDecayFactor(elapsedMs: number, halfLifeDays: number): number {

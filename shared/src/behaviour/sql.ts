@@ -27,7 +27,7 @@ export function activityEventPointsSql(typeExpr: string, dwellSecondsExpr: strin
  * @example activityDecayFactorSql('e.occurred_at', '$1', DEFAULT_BEHAVIOUR_CONFIG)
  */
 export function activityDecayFactorSql(fromExpr: string, toExpr: string, config: BehaviourConfig): string {
-  const seconds = `(extract(epoch from ${toExpr}) - extract(epoch from ${fromExpr}))::float8`;
+  const seconds = `date_part('epoch', ${toExpr} - ${fromExpr})`;
   return `power(0.5::float8, ${seconds} / ${float8(config.halfLifeDays * 86_400)})`;
 }
 

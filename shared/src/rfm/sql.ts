@@ -24,12 +24,14 @@ function orderFor(direction: QuantileDirection): 'ASC' | 'DESC' {
 }
 
 /**
- * Whole days between two timestamptz expressions, floored like `daysBetween`.
+ * Whole days between two timestamptz expressions, floored like `daysBetween`. The difference is an interval of
+ * whole microseconds whose epoch `date_part` gives as float8 — exact at every day boundary, and several times
+ * cheaper than numeric `extract` when a refresh evaluates it for a million members.
  * @example rfmDaysBetweenSql('o.last_paid_at', '$1')
- * // 'floor((extract(epoch from $1) - extract(epoch from o.last_paid_at)) / 86400)::int'
+ * // "floor(date_part('epoch', $1 - o.last_paid_at) / 86400)::int"
  */
 export function rfmDaysBetweenSql(fromExpr: string, toExpr: string): string {
-  return `floor((extract(epoch from ${toExpr}) - extract(epoch from ${fromExpr})) / 86400)::int`;
+  return `floor(date_part('epoch', ${toExpr} - ${fromExpr}) / 86400)::int`;
 }
 
 /**
@@ -70,14 +72,18 @@ export function rfmSegmentSql(
     frequent: strictlyBetterThanMean(values.frequency, means.frequency, '>'),
     highSpend: strictlyBetterThanMean(values.monetary, means.monetary, '>'),
   };
-  const whens = RFM_SEGMENTS.map((segment) => {
-    const flags = RFM_SEGMENT_FLAGS[segment];
-    const conditions = (['recent', 'frequent', 'highSpend'] as const).map((flag) =>
-      flags[flag] ? flagSql[flag] : `NOT ${flagSql[flag]}`,
-    );
-    return `WHEN ${conditions.join(' AND ')} THEN '${segment}'`;
+  // Each flag is evaluated once: the segment is looked up by the three bits (recent 4, frequent 2, high spend 1);
+  // a NULL flag makes the index, and so the segment, NULL.
+  const byBits = Array.from({ length: 8 }, (_, bits) => {
+    const matching = RFM_SEGMENTS.filter((segment) => {
+      const flags = RFM_SEGMENT_FLAGS[segment];
+      return flags.recent === Boolean(bits & 4) && flags.frequent === Boolean(bits & 2) && flags.highSpend === Boolean(bits & 1);
+    });
+    if (matching.length !== 1) throw new Error(`RFM segment flags must name exactly one segment for bits ${bits}`);
+    return `'${matching[0]}'`;
   });
-  return `(CASE ${whens.join(' ')} END)`;
+  const index = `1 + 4 * ${flagSql.recent}::int + 2 * ${flagSql.frequent}::int + ${flagSql.highSpend}::int`;
+  return `((ARRAY[${byBits.join(', ')}]::text[])[${index}])`;
 }
 
 /**
