@@ -9,7 +9,13 @@ import { performance } from 'node:perf_hooks';
 import { compileSegmentMemberIdsQuery, type SegmentRule } from '@member-ops/shared/rules/index';
 import { sql } from 'drizzle-orm';
 import { type Database, type DatabaseKind, execute, withTransaction } from '../../../server/src/db';
-import { refreshSegments, updateMemberDerived } from '../../../server/src/modules/segmentation/index';
+import {
+  refreshSegments,
+  updateMemberDerived,
+  type RefreshOptions,
+  type RefreshResult,
+  type RefreshStage,
+} from '../../../server/src/modules/segmentation/index';
 import { generateShop, type GenerateSummary } from '../generate/index';
 import { benchDatabase, shopSize } from './bench-database';
 
@@ -35,15 +41,25 @@ export interface SegmentsBenchResult {
   bulkLoadStagesMs: GenerateSummary['timings'] | null;
   /** Rebuild of every member from the orders, order lines and events (source history). */
   fullRefreshMs: number;
+  fullRefreshStagesMs: StageTimings;
   refreshedMembers: number;
   /** The next day's nightly refresh: aggregates from the orders, stored activity and preferences (source orders). */
   refreshFromOrdersMs: number;
+  refreshFromOrdersStagesMs: StageTimings;
+  /** Members whose aggregates the refresh from the orders recomputed (orders written or a window moved past). */
+  refreshFromOrdersReaggregated: number;
   refreshFromOrdersWritten: number;
   /** Re-classifying everyone from the stored per-member aggregates (source aggregates), the day after. */
   refreshFromAggregatesMs: number;
-  /** One paid order (order + line inserted) plus updateMemberDerived, in one transaction. */
+  refreshFromAggregatesStagesMs: StageTimings;
+  /**
+   * One paid order (order + line inserted) plus updateMemberDerived, in one transaction: in the daytime (after the
+   * refreshes, the rebuild's writes checkpointed), and right after the full rebuild.
+   */
   incrementalP50Ms: number;
   incrementalP99Ms: number;
+  incrementalAfterRebuildP50Ms: number;
+  incrementalAfterRebuildP99Ms: number;
   audienceRule: SegmentRule;
   audienceMembers: number;
   audienceP50Ms: number;
@@ -74,6 +90,28 @@ function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Math.round((sorted[Math.max(0, index)] ?? 0) * 100) / 100;
+}
+
+/** Time per refresh stage (aggregates, stats, classify), from the refresh's own progress reports. */
+export type StageTimings = Partial<Record<RefreshStage, number>>;
+
+async function timedRefresh(
+  database: Database,
+  options: Omit<RefreshOptions, 'onProgress'>,
+): Promise<{ ms: number; result: RefreshResult; stagesMs: StageTimings }> {
+  const stagesMs: StageTimings = {};
+  let current: { stage: RefreshStage; at: number } | null = null;
+  const t0 = performance.now();
+  const result = await refreshSegments(database, {
+    ...options,
+    onProgress: (stage) => {
+      const at = performance.now();
+      if (current) stagesMs[current.stage] = Math.round((stagesMs[current.stage] ?? 0) + at - current.at);
+      current = { stage, at };
+    },
+  });
+  const ms = performance.now() - t0;
+  return { ms: Math.round(ms), result, stagesMs };
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -133,23 +171,26 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
     const generated = test.existing
       ? null
       : await generateShop(database, { members: options.members, orders: options.orders, seed: 'bench', now });
-    let refreshedMembers = 0;
-    const fullRefreshMs = await timed(async () => {
-      refreshedMembers = (await refreshSegments(database, { asOf: now, source: 'history' })).members;
-    });
+    const full = await timedRefresh(database, { asOf: now, source: 'history' });
 
     const buyers = await execute<{ member_id: number }>(
       database.db,
       sql.raw(`select member_id from member_metrics where orders_total > 0 order by member_id limit 5000`),
     );
     const [sku] = await execute<{ id: number }>(database.db, sql.raw('select min(id)::int8 as id from skus'));
-    const incremental: number[] = [];
     const samples = options.incrementalSamples ?? 200;
-    for (let i = 0; i < samples; i++) {
-      const member = buyers[(i * 7919) % Math.max(1, buyers.length)];
-      if (!member || !sku) break;
-      incremental.push(await timed(() => payOneOrder(database, member.member_id, sku.id, new Date(now.getTime() + i * 1000), i)));
-    }
+    const payOrders = async (count: number, from: Date, offset: number): Promise<number[]> => {
+      const timings: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const member = buyers[((offset + i) * 7919) % Math.max(1, buyers.length)];
+        if (!member || !sku) break;
+        const at = new Date(from.getTime() + i * 1000);
+        timings.push(await timed(() => payOneOrder(database, member.member_id, sku.id, at, offset + i)));
+      }
+      return timings;
+    };
+    // Right after the rebuild, while PostgreSQL still writes back the million rows it rewrote.
+    const afterRebuild = await payOrders(samples, now, 0);
 
     const query = compileSegmentMemberIdsQuery(AUDIENCE_RULE, { now });
     const runQuery = async () =>
@@ -167,13 +208,14 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
     }
 
     const nextDay = new Date(now.getTime() + 86_400_000);
-    let refreshFromOrdersWritten = 0;
-    const refreshFromOrdersMs = await timed(async () => {
-      refreshFromOrdersWritten = (await refreshSegments(database, { asOf: nextDay, source: 'orders' })).written;
+    const fromOrders = await timedRefresh(database, { asOf: nextDay, source: 'orders' });
+    const fromAggregates = await timedRefresh(database, {
+      asOf: new Date(nextDay.getTime() + 3_600_000),
+      source: 'aggregates',
     });
-    const refreshFromAggregatesMs = await timed(() =>
-      refreshSegments(database, { asOf: new Date(nextDay.getTime() + 3_600_000), source: 'aggregates' }),
-    );
+    // The daytime case: no refresh running and the rebuild's writes checkpointed.
+    if (database.kind === 'postgres') await database.db.execute(sql.raw('checkpoint'));
+    const steady = await payOrders(samples, new Date(nextDay.getTime() + 2 * 3_600_000), samples);
     const sizes = await shopSize(database);
     return {
       database: options.kind,
@@ -182,13 +224,19 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
       orderItems: generated?.orderItems ?? sizes.items,
       bulkLoadMs: generated?.elapsedMs ?? null,
       bulkLoadStagesMs: generated?.timings ?? null,
-      fullRefreshMs: Math.round(fullRefreshMs),
-      refreshedMembers,
-      refreshFromOrdersMs: Math.round(refreshFromOrdersMs),
-      refreshFromOrdersWritten,
-      refreshFromAggregatesMs: Math.round(refreshFromAggregatesMs),
-      incrementalP50Ms: percentile(incremental, 50),
-      incrementalP99Ms: percentile(incremental, 99),
+      fullRefreshMs: full.ms,
+      fullRefreshStagesMs: full.stagesMs,
+      refreshedMembers: full.result.members,
+      refreshFromOrdersMs: fromOrders.ms,
+      refreshFromOrdersStagesMs: fromOrders.stagesMs,
+      refreshFromOrdersReaggregated: fromOrders.result.reaggregated,
+      refreshFromOrdersWritten: fromOrders.result.written,
+      refreshFromAggregatesMs: fromAggregates.ms,
+      refreshFromAggregatesStagesMs: fromAggregates.stagesMs,
+      incrementalP50Ms: percentile(steady, 50),
+      incrementalP99Ms: percentile(steady, 99),
+      incrementalAfterRebuildP50Ms: percentile(afterRebuild, 50),
+      incrementalAfterRebuildP99Ms: percentile(afterRebuild, 99),
       audienceRule: AUDIENCE_RULE,
       audienceMembers,
       audienceP50Ms: percentile(audience, 50),

@@ -11,6 +11,7 @@ import { addMonths } from '@member-ops/shared/time/index';
 import { sql } from 'drizzle-orm';
 import { type Database, execute, type Executor, withTransaction } from '../../../server/src/db';
 import { members as membersTable, orders as ordersTable, products, skus } from '../../../server/src/db/schema';
+import { FORGET_AGGREGATES_STATE_SQL } from '../../../server/src/modules/segmentation/segmentation.sql';
 import { resetIdentities } from '../seed/bulk-insert';
 import { withIndexesRebuiltAfter } from './indexes';
 import {
@@ -210,7 +211,9 @@ export async function generateShop(database: Database, options: GenerateOptions)
     progress('analyze', 0, 1);
     if (trustedLoad) {
       await checkReferences(db);
-      // The trigger giving every new member a member_metrics row was skipped with the other triggers.
+      // The trigger giving every new member a member_metrics row was skipped with the other triggers, and so was
+      // the one marking members whose orders changed: the next refresh from the orders must re-aggregate everyone.
+      await db.execute(sql.raw(FORGET_AGGREGATES_STATE_SQL));
       await db.execute(
         sql.raw('insert into member_metrics (member_id) select id from members on conflict (member_id) do nothing'),
       );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import { SEGMENT_DIMENSIONS, SEGMENT_KINDS, type SegmentDimension, type SegmentKind } from './codes';
 import { createdAt, idPrimaryKey, idRef, instant, oneOf, updatedAt } from './columns';
 import { members } from './members';
@@ -75,6 +75,17 @@ export const segmentChanges = pgTable(
     check('segment_changes_changed_check', sql`${t.fromValue} is distinct from ${t.toValue}`),
   ],
 );
+
+/**
+ * Members whose stored order aggregates may no longer match their orders: a statement trigger on orders adds (or
+ * re-versions) a row whenever an insert, update or delete touches a paid order. A refresh from the orders
+ * re-aggregates these members (and those whose windows lost an order) and removes the rows it read — only if
+ * their version is unchanged, so a mark added meanwhile survives.
+ */
+export const memberAggregateChanges = pgTable('member_aggregate_changes', {
+  memberId: idRef('member_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().generatedByDefaultAsIdentity(),
+});
 
 /**
  * The cut points and means of one nightly refresh. Scoring a single member between refreshes uses the stored

@@ -5,14 +5,19 @@ import type { ServerContext } from '../../server';
 import { AppError } from '../../errors';
 import { segmentationConfigAt } from './segmentation.repo';
 import {
+  AGGREGATES_STATE_SQL,
+  changedMembersSql,
   classifySql,
+  CLEAR_CHANGE_MARKS_SQL,
   insertStatsSql,
   instantSql,
   LAST_REFRESH_AS_OF_SQL,
   parameteriseInstants,
+  recordAggregatesStateSql,
   recordRefreshAsOfSql,
   statsSql,
   upsertAggregatesSql,
+  type AggregatesState,
   type MemberScope,
   type RefreshSource,
   type SegmentationConfig,
@@ -45,6 +50,8 @@ export interface RefreshResult extends Record<string, unknown> {
   asOf: string;
   source: RefreshSource;
   members: number;
+  /** Members whose order aggregates were recomputed: all from history, the changed ones from the orders. */
+  reaggregated: number;
   /** Members whose classification changed, so their row was written. */
   written: number;
   buyers: number;
@@ -65,6 +72,20 @@ function isDatabase(target: RefreshTarget): target is Database {
 
 async function run(executor: Executor, statement: string): Promise<void> {
   await executor.execute(sql.raw(statement));
+}
+
+/** The state the stored aggregates are as of, when a refresh from history or the orders recorded one. */
+async function aggregatesState(executor: Executor): Promise<AggregatesState | null> {
+  const [row] = await execute<{ as_of: string; rfm_window_start: string; growth_window_start: string }>(
+    executor,
+    sql.raw(AGGREGATES_STATE_SQL),
+  );
+  if (!row) return null;
+  return {
+    asOf: new Date(row.as_of),
+    rfmWindowStart: new Date(row.rfm_window_start),
+    growthWindowStart: new Date(row.growth_window_start),
+  };
 }
 
 async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<RefreshResult> {
@@ -89,24 +110,44 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
   }
 
   await progress('aggregates', 0);
+  let reaggregated: number | 'all' = 0;
   if (source !== 'aggregates') {
-    for (const statement of upsertAggregatesSql(asOf, config, all, now)) await run(tx, statement);
+    reaggregated = 'all';
+    // From history every member is re-aggregated; from the orders only those whose orders were written or whose
+    // windows lost an order since the stored aggregates' as-of. The marks are read first, so a mark added while
+    // this runs stays for the next refresh.
+    const state = source === 'orders' ? await aggregatesState(tx) : null;
+    for (const statement of changedMembersSql(asOf, config, state)) await run(tx, statement);
+    const scope: MemberScope = state ? { kind: 'changed' } : all;
+    if (state) {
+      const [delta] = await execute<{ n: number }>(tx, sql`select count(*)::int as n from pg_temp.segment_delta`);
+      reaggregated = delta?.n ?? 0;
+    }
+    for (const statement of upsertAggregatesSql(asOf, config, scope, now)) await run(tx, statement);
+    await run(tx, CLEAR_CHANGE_MARKS_SQL);
+    // After rewriting everyone's aggregates the planner's statistics may describe another shop (e.g. no buyers
+    // yet after a bulk load), which sends the cut points down a slow index scan; ANALYZE samples ~30,000 rows.
+    if (!state) await run(tx, 'analyze member_metrics');
+    await run(tx, recordAggregatesStateSql(asOf, config));
   }
 
   await progress('stats', 1);
   let stats: Exclude<StatsSource, { kind: 'values' }> = { kind: 'latest' };
   if (!options.reuseStoredStats) {
     await run(tx, `delete from segment_stats where as_of = ${instantSql(asOf)}`);
+    // The cut points sort each RFM input of every buyer (four sorts of up to a million values): in memory, not
+    // on disk — for this statement only, so the rebuild's many hash joins keep the server's default.
+    await run(tx, "set local work_mem = '32MB'");
     await run(tx, insertStatsSql(asOf, config, runId));
+    await run(tx, 'set local work_mem to default');
     stats = { kind: 'as_of', asOf };
   }
-  const [buyers] = await execute<{ buyers: number }>(
+  const [counted] = await execute<{ members: number; buyers: number }>(
     tx,
-    sql`select count(*)::int as buyers from member_metrics where frequency_365 > 0`,
+    sql`select count(*)::int as members, (count(*) filter (where frequency_365 > 0))::int as buyers from member_metrics`,
   );
 
   await progress('classify', 2);
-  const [counted] = await execute<{ members: number }>(tx, sql`select count(*)::int as members from member_metrics`);
   const [values] = await execute<StatsValues & Record<string, unknown>>(
     tx,
     sql.raw(`select r_cuts, f_cuts, m_cuts, layer_cuts, buyers, r_sum::text as r_sum, f_sum::text as f_sum,
@@ -121,8 +162,9 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
     asOf: asOf.toISOString(),
     source,
     members: counted?.members ?? 0,
+    reaggregated: reaggregated === 'all' ? (counted?.members ?? 0) : reaggregated,
     written: classified?.written ?? 0,
-    buyers: buyers?.buyers ?? 0,
+    buyers: counted?.buyers ?? 0,
     changes: classified?.changes ?? 0,
     elapsedMs: Date.now() - started,
   };

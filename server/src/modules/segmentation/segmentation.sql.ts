@@ -35,8 +35,11 @@ export interface SegmentationConfig {
   tier: Pick<TierConfig, 'windowDays'>;
 }
 
-/** Which members a statement touches: all of them, or one (the incremental path). */
-export type MemberScope = { kind: 'all' } | { kind: 'one'; memberId: number };
+/**
+ * Which members a statement touches: all of them, one (the incremental path), or those listed in the temporary
+ * table segment_delta (a refresh from the orders; see changedMembersSql).
+ */
+export type MemberScope = { kind: 'all' } | { kind: 'one'; memberId: number } | { kind: 'changed' };
 
 /** A timestamptz literal of a JS Date (an ISO string, so nothing user-supplied reaches the SQL text). */
 export function instantSql(at: Date): string {
@@ -49,6 +52,7 @@ export function instantSql(at: Date): string {
  */
 function scopeSql(column: string, scope: MemberScope): string {
   if (scope.kind === 'all') return 'true';
+  if (scope.kind === 'changed') return `${column} in (select d.member_id from pg_temp.segment_delta d)`;
   if (!Number.isSafeInteger(scope.memberId)) throw new RangeError(`memberId must be an integer, got ${scope.memberId}`);
   return `${column} = $1::int8`;
 }
@@ -100,8 +104,10 @@ export function recencyDaysSql(at: string): string {
  * Where a refresh takes its inputs from:
  * - `history`: orders, order lines and events up to the as-of instant — everything rebuilt, so any past instant
  *   can be replayed (an import, a changed rule);
- * - `orders`: the order aggregates from the orders (index-only over the covering index), activity decayed forward
- *   from the score the events keep current, preferences as the last purchase or history rebuild left them — the nightly run;
+ * - `orders`: the order aggregates re-computed from the orders for the members whose paid orders were written
+ *   (marked by a trigger) or left a window since the aggregates' last as-of — everyone else's already equal a
+ *   fresh aggregation; activity decayed forward from the score the events keep current, preferences as the last
+ *   purchase or history rebuild left them — the nightly run;
  * - `aggregates`: the stored per-member aggregates only (windows as of their last update), re-scored and
  *   re-classified as of the instant.
  * The last two need an as-of instant no earlier than the stored state (a refresh refuses otherwise).
@@ -176,6 +182,66 @@ export function upsertAggregatesSql(asOf: Date, config: SegmentationConfig, scop
     `with ${updates}`,
   ];
 }
+
+/** The instant the stored order aggregates were last computed as of, with the window starts they used. */
+export interface AggregatesState {
+  asOf: Date;
+  rfmWindowStart: Date;
+  growthWindowStart: Date;
+}
+
+const AGGREGATES_STATE_KEY = 'segments.aggregates';
+
+/** Records that every member's stored aggregates are as of `asOf` (after a refresh from history or the orders). */
+export function recordAggregatesStateSql(asOf: Date, config: SegmentationConfig): string {
+  return `insert into kv_settings (key, value)
+    values ('${AGGREGATES_STATE_KEY}', jsonb_build_object('asOf', ${instantSql(asOf)},
+      'rfmWindowStart', ${instantSql(rfmWindowStart(asOf, config.rfm))},
+      'growthWindowStart', ${instantSql(growthWindowStart(asOf, config.tier))}))
+    on conflict (key) do update set value = excluded.value, updated_at = now()`;
+}
+
+/** Forgets the aggregates' state after a load that bypassed the change marks: the next refresh re-aggregates all. */
+export const FORGET_AGGREGATES_STATE_SQL = `delete from kv_settings where key = '${AGGREGATES_STATE_KEY}'`;
+
+/** The stored aggregates' state as text columns, or no row. */
+export const AGGREGATES_STATE_SQL = `select value->>'asOf' as as_of, value->>'rfmWindowStart' as rfm_window_start,
+    value->>'growthWindowStart' as growth_window_start
+  from kv_settings where key = '${AGGREGATES_STATE_KEY}'`;
+
+/**
+ * Fills the temporary table segment_delta (member_id, version) with the members whose stored aggregates may
+ * differ from a fresh aggregation as of `asOf`: those marked in member_aggregate_changes (their paid orders were
+ * written since; version kept so the mark can be removed exactly), and — given the state the aggregates are
+ * as of — those with a paid order that left the F/M or growth window between then and asOf or was paid after
+ * then. Every other member's aggregates already equal a fresh aggregation. Without a state, only the marks.
+ */
+export function changedMembersSql(asOf: Date, config: SegmentationConfig, state: AggregatesState | null): string[] {
+  const ranges: string[] = [];
+  if (state) {
+    const between = (a: Date, b: Date) =>
+      `(o.paid_at >= ${instantSql(a < b ? a : b)} and o.paid_at <= ${instantSql(a < b ? b : a)})`;
+    ranges.push(between(state.rfmWindowStart, rfmWindowStart(asOf, config.rfm)));
+    ranges.push(between(state.growthWindowStart, growthWindowStart(asOf, config.tier)));
+    ranges.push(`o.paid_at > ${instantSql(state.asOf < asOf ? state.asOf : asOf)}`);
+  }
+  const windowed = ranges.length
+    ? `union all select o.member_id, null::int8 from orders o where ${PAID} and o.member_id is not null and (${ranges.join(' or ')})`
+    : '';
+  return [
+    'drop table if exists pg_temp.segment_delta',
+    `create temporary table segment_delta on commit drop as
+      select member_id, max(version) as version from (
+        select c.member_id, c.version from member_aggregate_changes c ${windowed}
+      ) d group by member_id`,
+    'create unique index on segment_delta (member_id)',
+    'analyze segment_delta',
+  ];
+}
+
+/** Removes the marks segment_delta read, unless a writer re-marked the member since (a new version). */
+export const CLEAR_CHANGE_MARKS_SQL = `delete from member_aggregate_changes c using pg_temp.segment_delta d
+  where c.member_id = d.member_id and c.version = d.version`;
 
 /** The layer value: predicted 12-month value where the CLV model gave one, else M (shared valueLayerBasisOf). */
 const LAYER_VALUE = 'coalesce(mm.expected_value_365_fen, mm.monetary_365_fen)';

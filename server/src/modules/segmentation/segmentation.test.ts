@@ -161,6 +161,69 @@ for (const kind of DATABASE_KINDS) {
       expect(active.every((row) => (row.activity_score as number) > 0)).toBe(true);
     });
 
+    it('from the orders re-aggregates only members whose paid orders were written or left a window, as a rebuild would', async () => {
+      const db = database().db;
+      // After every event the earlier tests recorded (a rebuild as of an instant before ingested events is a
+      // replay, after which the nightly run rebuilds from history too).
+      const base = addDays(NOW, 1);
+      await refreshSegments(database(), { asOf: base });
+      expect(await execute(db, sql`select member_id from member_aggregate_changes`)).toEqual([]);
+      // Orders written around the incremental path (an import, a manual correction): a pending order (no mark),
+      // one paid later, a new paid order for another member and a full refund of a third member's order.
+      const [a, b, c] = await execute<{ member_id: number; order_id: number }>(
+        db,
+        sql`select distinct on (o.member_id) o.member_id, o.id as order_id from orders o
+            where o.status = 'paid' and o.refunded_fen = 0 and o.paid_at > ${addDays(NOW, -200)} and o.paid_at <= ${base}
+            order by o.member_id, o.id limit 3`,
+      );
+      if (!a || !b || !c) throw new Error('the shop has too few recent buyers');
+      const placed = (memberId: number, no: string, status: string, paidAt: Date | null) =>
+        sql`insert into orders (order_no, member_id, channel, status, items_total_fen, payable_fen, paid_fen, created_at, paid_at, updated_at)
+            values (${no}, ${memberId}, 'mini_program', ${status}, 52000, 52000, ${paidAt ? 52000 : 0}, ${base}, ${paidAt}, ${base})`;
+      await db.execute(placed(a.member_id, 'delta-pending', 'pending', null));
+      expect(await execute(db, sql`select member_id from member_aggregate_changes`)).toEqual([]);
+      await db.execute(
+        sql`update orders set status = 'paid', paid_fen = 52000, paid_at = ${addDays(base, 1)} where order_no = 'delta-pending'`,
+      );
+      await db.execute(placed(b.member_id, 'delta-paid', 'paid', addDays(base, 2)));
+      await db.execute(sql`update orders set status = 'refunded', refunded_fen = paid_fen where id = ${c.order_id}`);
+      const marked = await execute<{ member_id: number }>(
+        db,
+        sql`select member_id from member_aggregate_changes order by member_id`,
+      );
+      expect(marked.map((m) => Number(m.member_id))).toEqual(
+        [a.member_id, b.member_id, c.member_id].map(Number).sort((x, y) => x - y),
+      );
+
+      // 45 days on, orders also left the 365-day and growth windows.
+      const later = addDays(base, 45);
+      const [leaving] = await execute<{ members: number }>(
+        db,
+        sql`select count(distinct member_id)::int as members from orders
+            where status in ('paid', 'refunding', 'refunded', 'partially_refunded')
+              and paid_at > ${addDays(base, -365)} and paid_at <= ${addDays(later, -365)}`,
+      );
+      expect(leaving?.members).toBeGreaterThan(0);
+      const fromOrders = await refreshSegments(database(), { asOf: later, source: 'orders' });
+      expect(fromOrders.reaggregated).toBeGreaterThanOrEqual(3);
+      expect(fromOrders.reaggregated).toBeLessThan(fromOrders.members);
+      expect(await execute(db, sql`select member_id from member_aggregate_changes`)).toEqual([]);
+      const fast = await snapshot(database(), later);
+
+      const rebuilt = await refreshSegments(database(), { asOf: later, source: 'history' });
+      expect(rebuilt.reaggregated).toBe(rebuilt.members);
+      const full = await snapshot(database(), later);
+      expect(fast.stats).toEqual(full.stats);
+      type Row = Record<string, unknown> & { activity_score: number };
+      for (const [i, row] of (full.metrics as Row[]).entries()) {
+        // Preferences come from order lines and product events, which only a rebuild re-reads (see above).
+        const { activity_score: score, top_categories: _c, top_brands: _b, ...rest } = row;
+        const { activity_score: fastScore, top_categories: _fc, top_brands: _fb, ...fastRest } = fast.metrics[i] as Row;
+        expect(fastRest, `member ${String(row.member_id)}`).toEqual(rest);
+        expect(relativelyClose(fastScore, score), `${fastScore} vs ${score}`).toBe(true);
+      }
+    });
+
     it('refuses to take the fast path back before the last refresh', async () => {
       await refreshSegments(database(), { asOf: NOW });
       await expect(refreshSegments(database(), { asOf: addDays(NOW, -1), source: 'orders' })).rejects.toMatchObject({
