@@ -93,6 +93,9 @@ for (const kind of DATABASE_KINDS) {
       expect(skew.buyers).toBeLessThan(MEMBERS * 0.75);
       expect(skew.top_share).toBeGreaterThan(0.45);
       expect(skew.max_orders).toBeGreaterThan((ORDERS / MEMBERS) * 5);
+      // A heavy tail with a plausible head: here the busiest member takes ~4.7 % of the orders (plain u³ gave
+      // the first of 1,400 buyers 8.9 %, and 1.1 % — 111,771 orders — in a 1M / 10M shop).
+      expect(skew.max_orders).toBeLessThan(ORDERS * 0.06);
     });
 
     it('gives buyers the tier their growth value over the last year earns', async () => {
