@@ -18,6 +18,7 @@ import { maskedPhone } from '../admin';
 import { wallet } from '../coupons';
 import { loadProfile } from '../me';
 import { applyPaidOrder, lockOrder, newOrderNo } from '../orders';
+import { recordAudit } from '../payments';
 import { balanceOf } from '../points';
 import {
   type CandidateRow,
@@ -49,6 +50,30 @@ function candidateView(context: ServerContext, row: CandidateRow) {
   };
 }
 
+/**
+ * A member who signed up online has no store yet. Showing their code at a counter makes the clerk's store theirs
+ * (audited), so the clerk can serve them now and later; a member of another store stays out of reach.
+ */
+async function attachToServingStore(
+  context: ServerContext,
+  staff: AuthStaff,
+  memberId: number,
+): Promise<CandidateRow | undefined> {
+  const storeId = staff.storeId;
+  if (staff.role !== 'store_staff' || storeId === null) return undefined;
+  const now = context.clock();
+  return withTransaction(context.database, async (tx) => {
+    const [attached] = await execute<{ id: number }>(
+      tx,
+      sql`update members set store_id = ${storeId}, updated_at = ${now}
+          where id = ${memberId} and store_id is null and deleted_at is null returning id`,
+    );
+    if (!attached) return undefined;
+    await recordAudit(tx, now, 'member.attach_store', 'member', memberId, { storeId, via: 'member_code' }, { staffId: staff.id });
+    return selectInScope(tx, staff, memberId);
+  });
+}
+
 /** A scanned code names one member; a phone tail may match a few. Either way only members in the staff's scope. */
 export async function lookupMembers(
   context: ServerContext,
@@ -70,7 +95,9 @@ export async function lookupMembers(
         ],
       );
     }
-    const row = await selectInScope(executor, staff, decision.memberId);
+    const row =
+      (await selectInScope(executor, staff, decision.memberId)) ??
+      (await attachToServingStore(context, staff, decision.memberId));
     if (!row) throw new AppError('FORBIDDEN', '该会员不属于您的门店或客户范围');
     return { items: [candidateView(context, row)] };
   }

@@ -137,6 +137,41 @@ for (const kind of DATABASE_KINDS) {
       expect(expired.body.error?.fields?.[0]).toEqual({ field: 'query.code', message: 'the member code has expired' });
     });
 
+    it('serves a member who signed up online: their code attaches them to the clerk’s store, once', async () => {
+      const online = await memberWithPhone('13500005555', null);
+      const onlineToken = (await createMemberSession(db(), online, NOW)).token;
+      const code = async () => (await get<{ code: string }>('/api/me/member-code', onlineToken)).body.code;
+      // A phone tail alone does not reach a member outside the store.
+      const byTail = await get<{ items: unknown[] }>('/api/staff/members/lookup?phoneTail=5555', tokens.clerk);
+      expect(byTail.body.items).toEqual([]);
+
+      const scanned = await get<{ items: { id: number }[] }>(
+        `/api/staff/members/lookup?code=${encodeURIComponent(await code())}`,
+        tokens.clerk,
+      );
+      expect(scanned.status).toBe(200);
+      expect(scanned.body.items.map((m) => m.id)).toEqual([online]);
+      const [attached] = await execute<{ store_id: number; audits: number }>(
+        db(),
+        sql`select m.store_id, (select count(*)::int from audit_log a
+              where a.action = 'member.attach_store' and a.target_id = ${String(online)}) as audits
+            from members m where m.id = ${online}`,
+      );
+      expect(attached).toEqual({ store_id: ids.storeA, audits: 1 });
+      expect((await get(`/api/staff/members/${online}`, tokens.clerk)).status).toBe(200);
+
+      // Now a member of store A: another store's clerk cannot take them over with the code.
+      const elsewhere = await get(`/api/staff/members/lookup?code=${encodeURIComponent(await code())}`, tokens.clerkB);
+      expect(elsewhere.status).toBe(403);
+      const [after] = await execute<{ store_id: number; audits: number }>(
+        db(),
+        sql`select m.store_id, (select count(*)::int from audit_log a
+              where a.action = 'member.attach_store' and a.target_id = ${String(online)}) as audits
+            from members m where m.id = ${online}`,
+      );
+      expect(after).toEqual({ store_id: ids.storeA, audits: 1 });
+    });
+
     it('finds members by phone tail only within the store or the rep’s own list, phone masked', async () => {
       const clerk = await get<{ items: { id: number; maskedPhone: string }[] }>(
         '/api/staff/members/lookup?phoneTail=8000',
