@@ -35,6 +35,10 @@ for (const kind of DATABASE_KINDS) {
       return drainOutbox(test.server, { sendsPerSecond: 500 });
     };
     const finish = (id: number) => api(test, 'POST', `/admin/campaigns/${id}/transition`, token, { action: 'finish' });
+    const openidsOf = async (ids: number[]) =>
+      (
+        await execute<{ openid: string }>(db(), sql`select openid from members where id = any(${`{${ids.join(',')}}`}::int8[])`)
+      ).map((m) => m.openid);
     const messagesTo = async (openids: string[]) =>
       (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
 
@@ -228,6 +232,61 @@ for (const kind of DATABASE_KINDS) {
         sql`select credits from subscription_credits where member_id = ${refuser} and template_id = ${COUPON_TEMPLATE}`,
       );
       expect(credit?.credits).toBe(0);
+      await finish(campaign.id);
+    });
+
+    it('stops issuing coupons when the budget is spent, and gives a do-not-contact member the coupon only', async () => {
+      const tag = `budget-${randomUUID().slice(0, 8)}`;
+      const reachable = await Promise.all(
+        Array.from({ length: 3 }, () => campaignMember(db(), { credits: 1, openid: `openid-${randomUUID()}`, tags: [tag] })),
+      );
+      const dncOpenid = `openid-dnc-${randomUUID()}`;
+      const dnc = await campaignMember(db(), { credits: 1, openid: dncOpenid, tags: [tag], doNotContact: true });
+      // The coupon is worth ¥20: a ¥60 budget covers three of the four members.
+      const campaign = await createAndStart(test, token, {
+        ...tagged(tag),
+        holdoutRatioBp: 0,
+        budgetFen: 6_000,
+        steps: [
+          { waitDays: 0, condition: 'always', action: { type: 'coupon', couponTemplateId } },
+          { waitDays: 0, condition: 'always', action: couponMessage },
+          { waitDays: 0, condition: 'always', action: { type: 'followup_task', title: '回访', dueInDays: 2 } },
+        ],
+      });
+      await cycle();
+      await cycle();
+
+      const [spent] = await execute<{ coupons: number; committed: number }>(
+        db(),
+        sql`select (select count(*)::int from coupons where campaign_id = ${campaign.id}) as coupons,
+                   (select committed_fen::int from campaigns where id = ${campaign.id}) as committed`,
+      );
+      expect(spent).toEqual({ coupons: 3, committed: 6_000 });
+      const rows = await deliveryRows(db(), campaign.id);
+      const couponRows = rows.filter((row) => row.channel === 'coupon');
+      expect(couponRows.filter((row) => row.status === 'sent')).toHaveLength(3);
+      expect(couponRows.filter((row) => row.status !== 'sent')).toEqual([
+        expect.objectContaining({ status: 'skipped', skip_reason: 'budget_exhausted' }),
+      ]);
+
+      // The do-not-contact member gets neither the message nor a rep's call, whatever their coupon did.
+      expect(await messagesTo([dncOpenid])).toEqual([]);
+      for (const channel of ['subscribe_message', 'followup_task']) {
+        expect(rows.find((row) => row.member_id === dnc && row.channel === channel)).toMatchObject({
+          status: 'skipped',
+          skip_reason: 'do_not_contact',
+        });
+      }
+      const [tasks] = await execute<{ n: number }>(
+        db(),
+        sql`select count(*)::int as n from followup_tasks where member_id = ${dnc}`,
+      );
+      expect(tasks?.n).toBe(0);
+      // The others were not held back by the do-not-contact guard (their task waits for a rep or went to one).
+      const others = rows.filter((row) => reachable.includes(row.member_id) && row.channel !== 'coupon');
+      expect(others).toHaveLength(6);
+      expect(others.filter((row) => row.skip_reason === 'do_not_contact')).toEqual([]);
+      expect(await messagesTo(await openidsOf(reachable))).toHaveLength(3);
       await finish(campaign.id);
     });
 
