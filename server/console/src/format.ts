@@ -8,6 +8,7 @@ import {
   type StaffRole,
   type TierCode,
   type ValueLayer,
+  yuanToFen,
 } from '@member-ops/shared';
 
 export const ROLE_LABELS: Record<StaffRole, string> = {
@@ -40,6 +41,9 @@ export const formatYuan = (fen: number | null | undefined): string =>
   fen === null || fen === undefined
     ? '—'
     : `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** A yuan amount typed into a form as integer fen for the API; blank stays null. */
+export const fenFromYuan = (yuan: number | null | undefined): number | null =>
+  yuan === null || yuan === undefined ? null : yuanToFen(yuan);
 export const formatPercent = (value: number | null | undefined, digits = 1): string =>
   value === null || value === undefined ? '—' : `${(value * 100).toFixed(digits)}%`;
 

@@ -26,3 +26,37 @@ export function draftToRule(draft: RuleDraft): Record<string, unknown> {
   });
   return { [draft.combine]: conditions };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function conditionToDraft(node: unknown): ConditionDraft | null {
+  if (!isRecord(node) || typeof node.op !== 'string') return null;
+  const op = node.op as SegmentOperator;
+  if (typeof node.event === 'string') {
+    const window = node.window;
+    if (!isRecord(window) || typeof window.lastDays !== 'number') return null;
+    return { type: 'event', event: node.event, lastDays: window.lastDays, op, value: node.value };
+  }
+  if (typeof node.field !== 'string') return null;
+  const field = fieldByName.get(node.field);
+  if (!field) return null;
+  if (NO_VALUE.includes(op)) return { type: 'field', field: node.field, op };
+  const toYuan = (v: unknown) => (typeof v === 'number' && field.unit === 'fen' ? v / 100 : v);
+  const value =
+    Array.isArray(node.value) && field.kind !== 'enum' && op === 'between' ? node.value.map(toYuan) : toYuan(node.value);
+  return { type: 'field', field: node.field, op, value };
+}
+
+/**
+ * A saved rule back as builder rows (fen become yuan), or null when the builder cannot show it: nested groups,
+ * `not`, or event windows given as dates.
+ */
+export function ruleToDraft(rule: unknown): RuleDraft | null {
+  if (!isRecord(rule)) return null;
+  const combine = Array.isArray(rule.all) ? 'all' : Array.isArray(rule.any) ? 'any' : null;
+  const children: unknown[] = combine === 'all' ? (rule.all as unknown[]) : combine === 'any' ? (rule.any as unknown[]) : [rule];
+  const conditions = children.map(conditionToDraft);
+  if (conditions.some((c) => c === null)) return null;
+  return { combine: combine ?? 'all', conditions: conditions.filter((c): c is ConditionDraft => c !== null) };
+}

@@ -5,7 +5,7 @@ import { ensureConsoleBuild } from '../../../scripts/src/lib/console-build';
 import { seedDemoShop } from '../../../scripts/src/seed';
 import { DEFAULT_CONSOLE_DIR } from '../../src/config';
 import { execute } from '../../src/db';
-import { launchBrowser, saveScreenshot } from '../../src/testing/browser';
+import { horizontalOverflow, launchBrowser, saveScreenshot } from '../../src/testing/browser';
 import { startTestServer, type TestServer } from '../../src/testing/server';
 
 const SEEDED_AT = new Date('2026-03-15T04:00:00Z');
@@ -216,6 +216,117 @@ describe('web console in Chromium against the real server', () => {
     await page.getByText('导出名单').first().waitFor();
     await page.getByText('修改规则').first().waitFor();
     await saveScreenshot(page, SUITE, '15-audit');
+    await page.context().close();
+  });
+
+  it('an operator edits a custom segment’s rule and sees the new member count; built-ins offer no editing', async () => {
+    await q(
+      sql`insert into segments (code, name, kind, rule, member_count, created_at, updated_at)
+          values ('all_members', '内置全部会员', 'builtin', '{"all": []}'::jsonb, 0, ${SEEDED_AT}, ${SEEDED_AT})`,
+    );
+    const page = await signIn('operator', 'operator123456');
+    await page.getByRole('menuitem', { name: '人群圈选' }).click();
+    const builtinRow = page.locator('.ant-table-row', { hasText: '内置全部会员' });
+    await builtinRow.waitFor();
+    expect(await builtinRow.getByRole('button', { name: '编辑' }).count()).toBe(0);
+
+    const row = page.locator('.ant-table-row', { hasText: '高等级会员' });
+    await row.getByRole('button', { name: '编辑' }).click();
+    await page.getByTestId('segment-editing').waitFor();
+    await expect.poll(() => page.getByPlaceholder('人群名称').inputValue()).toBe('高等级会员');
+    const count = page.getByTestId('segment-count');
+    const [high] = await q<{ n: number }>(sql`select count(*)::int as n from members where tier in ('gold', 'diamond')`);
+    await expect.poll(() => count.getAttribute('data-count')).toBe(String(high?.n));
+
+    await page.getByTestId('rule-condition').locator('.ant-select').nth(2).click();
+    await page.locator('.ant-select-item-option[title="钻石会员"]').click();
+    await page.keyboard.press('Escape');
+    const [gold] = await q<{ n: number }>(sql`select count(*)::int as n from members where tier = 'gold'`);
+    expect(gold?.n).not.toBe(high?.n);
+    await expect.poll(() => count.getAttribute('data-count')).toBe(String(gold?.n));
+    await page.getByPlaceholder('人群名称').fill('金卡会员人群');
+    await saveScreenshot(page, SUITE, '16-segment-edit');
+    await page.getByRole('button', { name: '保存修改' }).click();
+
+    const edited = page.locator('.ant-table-row', { hasText: '金卡会员人群' });
+    await edited.waitFor();
+    await expect.poll(() => edited.locator('td').nth(3).innerText()).toBe(String(gold?.n));
+    expect(await page.getByTestId('segment-editing').count()).toBe(0);
+    expect(await page.locator('.ant-table-row', { hasText: '高等级会员' }).count()).toBe(0);
+    const [saved] = await q<{ member_count: number; rule: unknown }>(
+      sql`select member_count, rule from segments where name = '金卡会员人群'`,
+    );
+    expect(saved).toEqual({ member_count: gold?.n, rule: { all: [{ field: 'tier', op: 'in', value: ['gold'] }] } });
+    await saveScreenshot(page, SUITE, '17-segment-edited');
+    await page.context().close();
+  });
+
+  it('an operator filters members by store, and the next page keeps the filter', async () => {
+    const page = await signIn('operator', 'operator123456');
+    await page.getByRole('menuitem', { name: '会员' }).click();
+    await expect.poll(() => page.locator('.ant-table-row').count()).toBe(20);
+    const [store] = await q<{ id: number; name: string; n: number }>(
+      sql`select s.id, s.name, count(m.id)::int as n from stores s join members m on m.store_id = s.id and m.deleted_at is null
+           group by s.id, s.name order by n desc, s.id limit 1`,
+    );
+    expect(store?.n).toBeGreaterThan(40);
+    const expected = await q<{ id: number }>(
+      sql`select id from members where store_id = ${store?.id} and deleted_at is null order by id desc limit 40`,
+    );
+    const rowIds = () =>
+      page
+        .locator('.ant-table-row')
+        .evaluateAll((rows) => rows.map((row) => Number(row.querySelector('a')?.getAttribute('href')?.split('/').pop())));
+
+    await page.getByLabel('门店').click();
+    await page.locator(`.ant-select-item-option[title="${store?.name}"]`).click();
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await expect.poll(rowIds).toEqual(expected.slice(0, 20).map((m) => m.id));
+    expect(await page.locator('.ant-table-row', { hasNotText: store?.name ?? '' }).count()).toBe(0);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await saveScreenshot(page, SUITE, '18-members-by-store');
+
+    await page.getByRole('button', { name: /下一页/ }).click();
+    await expect.poll(() => page.getByTestId('members-page').innerText()).toBe('第 2 页');
+    await expect.poll(rowIds).toEqual(expected.slice(20, 40).map((m) => m.id));
+    await page.context().close();
+  });
+
+  it('an operator creates a coupon template in the form, in yuan, and sees it in the list', async () => {
+    const page = await signIn('operator', 'operator123456');
+    await page.getByRole('menuitem', { name: '规则配置' }).click();
+    await page.getByRole('tab', { name: '券模板' }).click();
+    await page.getByRole('button', { name: '新建优惠券' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('春季满200减30');
+    await dialog.getByLabel('使用门槛').fill('200');
+    await dialog.getByLabel('减免金额').fill('30');
+    await dialog.getByLabel('有效天数').fill('14');
+    await dialog.getByLabel('总库存').fill('500');
+    await dialog.getByLabel('每人限领').fill('2');
+    await saveScreenshot(page, SUITE, '19-coupon-new');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await dialog.getByRole('button', { name: /创\s*建/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const row = page.locator('.ant-table-row', { hasText: '春季满200减30' });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toMatch(/满200减30[\s\S]*草稿[\s\S]*0 \/ 500[\s\S]*领取后 14 天内有效/);
+    const [created] = await q<Record<string, unknown>>(
+      sql`select type, threshold_fen, amount_off_fen, valid_days, total_stock, per_member_limit, points_price, status
+            from coupon_templates where name = '春季满200减30'`,
+    );
+    expect(created).toEqual({
+      type: 'amount_off',
+      threshold_fen: 20000,
+      amount_off_fen: 3000,
+      valid_days: 14,
+      total_stock: 500,
+      per_member_limit: 2,
+      points_price: null,
+      status: 'draft',
+    });
+    await saveScreenshot(page, SUITE, '20-coupon-created');
     await page.context().close();
   });
 });

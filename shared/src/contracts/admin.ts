@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COUPON_KINDS } from '../coupons';
 import { LIFECYCLE_STAGES, PRICE_BANDS, RFM_SEGMENTS, STAFF_ROLES, TIER_CODES, VALUE_LAYERS } from '../vocabulary';
 
 const positiveId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -92,6 +93,14 @@ export const MemberListResponse = z
 export type MemberListResponse = z.infer<typeof MemberListResponse>;
 
 export const MemberParams = z.object({ memberId: idQuery });
+
+export const MemberFilterOptionsResponse = z
+  .object({
+    stores: z.array(z.object({ id: z.int(), name: z.string() })),
+    reps: z.array(z.object({ id: z.int(), displayName: z.string(), storeId: z.int().nullable(), active: z.boolean() })),
+  })
+  .meta({ id: 'MemberFilterOptionsResponse' });
+export type MemberFilterOptionsResponse = z.infer<typeof MemberFilterOptionsResponse>;
 
 export const TIMELINE_KINDS = ['view', 'order', 'points', 'coupon', 'message', 'followup'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -406,3 +415,84 @@ export type UpdateCouponTemplateRequest = z.infer<typeof UpdateCouponTemplateReq
 
 export const CouponTemplateResponse = z.object({ template: CouponTemplateAdminView }).meta({ id: 'CouponTemplateResponse' });
 export type CouponTemplateResponse = z.infer<typeof CouponTemplateResponse>;
+
+const fenAmount = z.int().min(1).max(100_000_000);
+
+/** Per coupon kind, each discount field: true = required, false = must be left out, null = optional. */
+const KIND_FIELDS = {
+  amount_off: { amountOffFen: true, percentOffBp: false, capFen: false },
+  no_threshold: { amountOffFen: true, percentOffBp: false, capFen: false },
+  percent_off: { amountOffFen: false, percentOffBp: true, capFen: null },
+  free_shipping: { amountOffFen: false, percentOffBp: false, capFen: false },
+} as const satisfies Record<(typeof COUPON_KINDS)[number], Record<string, boolean | null>>;
+
+/**
+ * A new coupon template: the discount terms (fixed from then on), the validity, stock and limits. Money is integer
+ * fen; `percentOffBp` is the share taken off in basis points (1500 = 8.5折). Templates start as drafts unless
+ * `status` says otherwise.
+ */
+export const CreateCouponTemplateRequest = z
+  .object({
+    name: z.string().trim().min(1).max(60),
+    description: z.string().trim().max(200).nullable().default(null),
+    type: z.enum(COUPON_KINDS),
+    thresholdFen: z.int().min(0).max(100_000_000).default(0).meta({ description: 'Spend needed before the coupon applies' }),
+    amountOffFen: fenAmount.nullable().default(null),
+    percentOffBp: z.int().min(1).max(9999).nullable().default(null),
+    capFen: fenAmount.nullable().default(null).meta({ description: 'Most a percent-off coupon takes off; null = no cap' }),
+    applicableCategories: z
+      .array(z.string().trim().min(1).max(64))
+      .max(50)
+      .default([])
+      .meta({ description: 'Category codes; empty = every category' }),
+    validityKind: z.enum(['fixed', 'days_after_issue']),
+    validFrom: isoInput.nullable().default(null),
+    validTo: isoInput.nullable().default(null),
+    validDays: z.int().min(1).max(3660).nullable().default(null),
+    totalStock: z.int().min(0).max(100_000_000).nullable().default(null).meta({ description: 'Null = unlimited' }),
+    perMemberLimit: z.int().min(1).max(1000).nullable().default(null).meta({ description: 'Null = unlimited' }),
+    claimable: z.boolean().default(false),
+    pointsPrice: z.int().min(1).max(10_000_000).nullable().default(null).meta({ description: 'Null = not sold for points' }),
+    status: z.enum(['draft', 'active']).default('draft'),
+  })
+  .superRefine((body, ctx) => {
+    const fields = KIND_FIELDS[body.type];
+    for (const field of ['amountOffFen', 'percentOffBp', 'capFen'] as const) {
+      const needed = fields[field];
+      if (needed === true && body[field] === null) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `required for type ${body.type}` });
+      } else if (needed === false && body[field] !== null) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `not used by type ${body.type}` });
+      }
+    }
+    if (body.type === 'no_threshold' && body.thresholdFen !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['thresholdFen'], message: 'a no-threshold coupon has threshold 0' });
+    }
+    if (
+      body.type === 'amount_off' &&
+      body.amountOffFen !== null &&
+      body.thresholdFen > 0 &&
+      body.amountOffFen >= body.thresholdFen
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['amountOffFen'], message: 'must be less than the threshold' });
+    }
+    if (body.validityKind === 'fixed') {
+      if (body.validFrom === null) ctx.addIssue({ code: 'custom', path: ['validFrom'], message: 'required for fixed validity' });
+      if (body.validTo === null) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'required for fixed validity' });
+      if (body.validFrom !== null && body.validTo !== null && Date.parse(body.validTo) <= Date.parse(body.validFrom)) {
+        ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be after validFrom' });
+      }
+      if (body.validDays !== null) ctx.addIssue({ code: 'custom', path: ['validDays'], message: 'not used by fixed validity' });
+    } else {
+      if (body.validDays === null) {
+        ctx.addIssue({ code: 'custom', path: ['validDays'], message: 'required for validity after issue' });
+      }
+      for (const field of ['validFrom', 'validTo'] as const) {
+        if (body[field] !== null) ctx.addIssue({ code: 'custom', path: [field], message: 'only used by fixed validity' });
+      }
+    }
+  })
+  .meta({ id: 'CreateCouponTemplateRequest' });
+export type CreateCouponTemplateRequest = z.infer<typeof CreateCouponTemplateRequest>;
+/** The request as a client writes it: fields with defaults may be left out. */
+export type CreateCouponTemplateInput = z.input<typeof CreateCouponTemplateRequest>;

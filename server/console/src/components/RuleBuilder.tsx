@@ -1,6 +1,7 @@
 import { getSegmentRuleCatalogue, type SegmentFieldOption, type SegmentOperator } from '@member-ops/shared';
 import { Button, Card, DatePicker, InputNumber, Radio, Select, Space } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
 import { NO_VALUE, type ConditionDraft, type RuleDraft } from '../rule-draft';
 
 const catalogue = getSegmentRuleCatalogue();
@@ -51,7 +52,12 @@ function ValueInput({ condition, onChange }: { condition: ConditionDraft; onChan
     );
   }
   if (op === 'before' || op === 'after') {
-    return <DatePicker onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : undefined)} />;
+    return (
+      <DatePicker
+        value={typeof condition.value === 'string' ? dayjs(condition.value) : null}
+        onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : undefined)}
+      />
+    );
   }
   const suffix = field?.unit === 'fen' ? '元' : op === 'withinLastDays' || op === 'withinNextDays' ? '天' : undefined;
   if (op === 'between') {

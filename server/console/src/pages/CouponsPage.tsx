@@ -4,9 +4,10 @@ import {
   type CouponTemplateListResponse,
   type UpdateCouponTemplateRequest,
 } from '@member-ops/shared';
-import { Alert, App, Form, Input, InputNumber, Modal, Select, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorText } from '../api';
+import { NewCouponTemplateModal } from '../components/NewCouponTemplateModal';
 import { formatTime } from '../format';
 import { useLoad } from '../useLoad';
 
@@ -27,6 +28,7 @@ export function CouponsPage() {
   const { message } = App.useApp();
   const list = useLoad(() => api<CouponTemplateListResponse>('GET', '/admin/coupon-templates'), 'coupon-templates');
   const [editing, setEditing] = useState<CouponTemplateAdminView | null>(null);
+  const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<UpdateCouponTemplateRequest>();
   const save = async (values: UpdateCouponTemplateRequest) => {
     if (!editing) return;
@@ -42,9 +44,14 @@ export function CouponsPage() {
   return (
     <>
       {list.error && <Alert type="error" showIcon message={list.error} />}
-      <Typography.Paragraph type="secondary">
-        优惠力度（门槛、面额、折扣）在券模板创建后不可修改；如需新的力度请新建模板。
-      </Typography.Paragraph>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
+        <Typography.Text type="secondary">
+          优惠力度（门槛、面额、折扣）在券模板创建后不可修改；如需新的力度请新建模板。
+        </Typography.Text>
+        <Button type="primary" onClick={() => setCreating(true)}>
+          新建优惠券
+        </Button>
+      </Space>
       <Table<CouponTemplateAdminView>
         rowKey="id"
         size="small"
@@ -75,6 +82,14 @@ export function CouponsPage() {
           { title: '有效期', dataIndex: 'validity' },
           { title: '更新于', dataIndex: 'updatedAt', render: formatTime },
         ]}
+      />
+      <NewCouponTemplateModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={() => {
+          setCreating(false);
+          list.reload();
+        }}
       />
       <Modal
         title={`编辑券模板：${editing?.name ?? ''}`}

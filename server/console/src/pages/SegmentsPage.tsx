@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { RuleBuilder } from '../components/RuleBuilder';
-import { draftToRule, type RuleDraft } from '../rule-draft';
+import { draftToRule, ruleToDraft, type RuleDraft } from '../rule-draft';
 import { formatDate, formatTime, lifecycleLabel, rfmLabel, tierLabel } from '../format';
 import { useLoad } from '../useLoad';
 
@@ -42,19 +42,48 @@ function useLivePreview(rule: Record<string, unknown>) {
   return { preview, error, loading };
 }
 
+const EMPTY_DRAFT: RuleDraft = { combine: 'all', conditions: [] };
+
 export function SegmentsPage() {
   const { message } = App.useApp();
-  const [draft, setDraft] = useState<RuleDraft>({ combine: 'all', conditions: [] });
+  const [draft, setDraft] = useState<RuleDraft>(EMPTY_DRAFT);
   const rule = useMemo(() => draftToRule(draft), [draft]);
   const { preview, error, loading } = useLivePreview(rule);
   const segments = useLoad(() => api<SegmentListResponse>('GET', '/admin/segments'), 'segments');
   const [form] = Form.useForm<{ name: string; description?: string }>();
+  const [editing, setEditing] = useState<SegmentView | null>(null);
 
+  const stopEditing = () => {
+    setEditing(null);
+    setDraft(EMPTY_DRAFT);
+    form.resetFields();
+  };
+  const startEditing = (segment: SegmentView) => {
+    const loaded = ruleToDraft(segment.rule);
+    if (!loaded) {
+      void message.warning('该人群的规则含嵌套或取反条件，圈选器无法编辑');
+      return;
+    }
+    setEditing(segment);
+    setDraft(loaded);
+    form.setFieldsValue({ name: segment.name });
+    window.scrollTo({ top: 0, behavior: 'smooth' });
+  };
   const save = async (values: { name: string; description?: string }) => {
     try {
-      const result = await api<SegmentResponse>('POST', '/admin/segments', { ...values, rule });
-      void message.success(`已保存人群「${result.segment.name}」，共 ${result.segment.memberCount ?? 0} 人`);
-      form.resetFields();
+      if (editing) {
+        const result = await api<SegmentResponse>('PUT', `/admin/segments/${editing.id}`, {
+          ...values,
+          ...(editing.description ? { description: editing.description } : {}),
+          rule,
+        });
+        void message.success(`已更新人群「${result.segment.name}」，现有 ${result.segment.memberCount ?? 0} 人`);
+        stopEditing();
+      } else {
+        const result = await api<SegmentResponse>('POST', '/admin/segments', { ...values, rule });
+        void message.success(`已保存人群「${result.segment.name}」，共 ${result.segment.memberCount ?? 0} 人`);
+        form.resetFields();
+      }
       segments.reload();
     } catch (err) {
       void message.error(errorText(err));
@@ -63,6 +92,7 @@ export function SegmentsPage() {
   const archive = async (segment: SegmentView) => {
     try {
       await api('DELETE', `/admin/segments/${segment.id}`);
+      if (editing?.id === segment.id) stopEditing();
       segments.reload();
     } catch (err) {
       void message.error(errorText(err));
@@ -71,6 +101,19 @@ export function SegmentsPage() {
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {editing && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="segment-editing"
+          message={`正在编辑人群「${editing.name}」：修改条件或名称后点击「保存修改」，保存后立即按新规则重算成员`}
+          action={
+            <Button size="small" onClick={stopEditing}>
+              取消编辑
+            </Button>
+          }
+        />
+      )}
       <Row gutter={16}>
         <Col span={14}>
           <RuleBuilder draft={draft} onChange={setDraft} />
@@ -94,7 +137,7 @@ export function SegmentsPage() {
                 <Input placeholder="人群名称" />
               </Form.Item>
               <Button type="primary" htmlType="submit" disabled={Boolean(error)}>
-                保存人群
+                {editing ? '保存修改' : '保存人群'}
               </Button>
             </Form>
           </Card>
@@ -137,11 +180,16 @@ export function SegmentsPage() {
               title: '',
               render: (_: unknown, segment: SegmentView) =>
                 segment.kind === 'custom' && (
-                  <Popconfirm title="归档该人群？" onConfirm={() => archive(segment)}>
-                    <Button size="small" type="link" danger>
-                      归档
+                  <Space size={0}>
+                    <Button size="small" type="link" disabled={editing?.id === segment.id} onClick={() => startEditing(segment)}>
+                      编辑
                     </Button>
-                  </Popconfirm>
+                    <Popconfirm title="归档该人群？" onConfirm={() => archive(segment)}>
+                      <Button size="small" type="link" danger>
+                        归档
+                      </Button>
+                    </Popconfirm>
+                  </Space>
                 ),
             },
           ]}

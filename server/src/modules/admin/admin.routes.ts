@@ -5,9 +5,11 @@ import {
   CouponTemplateListResponse,
   CouponTemplateParams,
   CouponTemplateResponse,
+  CreateCouponTemplateRequest,
   CreateStaffRequest,
   DashboardResponse,
   Member360Response,
+  MemberFilterOptionsResponse,
   MemberListQuery,
   MemberListResponse,
   MemberParams,
@@ -32,7 +34,7 @@ import type { ApiRouter } from '../../http/api-router';
 import { currentStaff, requireRole, staffAuth } from '../../http/auth';
 import type { ServerContext } from '../../server';
 import { listAudit } from './audit.service';
-import { listCouponTemplates, updateCouponTemplate } from './coupon-templates.service';
+import { createCouponTemplate, listCouponTemplates, updateCouponTemplate } from './coupon-templates.service';
 import { loadDashboard } from './dashboard.service';
 import { listMembers, member360, type MembersDeps } from './members.service';
 import { loadRules, previewRules, saveRules } from './rules.service';
@@ -44,7 +46,7 @@ import {
   updateSegment,
   type SegmentsDeps,
 } from './segments.service';
-import { createStaff, listStaff, updateStaff } from './staff-admin.service';
+import { createStaff, listMemberFilterOptions, listStaff, updateStaff } from './staff-admin.service';
 
 export function registerAdminRoutes(api: ApiRouter, context: ServerContext): void {
   const auth = staffAuth(context.database, context.clock);
@@ -84,6 +86,16 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     middleware: [auth],
     errors: [401],
     handler: ({ query }, ctx) => listMembers(membersDeps(), currentStaff(ctx), query),
+  });
+  api.add({
+    ...admin,
+    method: 'get',
+    path: '/admin/member-filters',
+    summary: 'Stores and sales reps to filter the members list by',
+    response: MemberFilterOptionsResponse,
+    middleware: managers,
+    errors: [401, 403],
+    handler: () => listMemberFilterOptions(context.database),
   });
   api.add({
     ...admin,
@@ -197,6 +209,18 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     middleware: managers,
     errors: [401, 403],
     handler: async () => ({ items: await listCouponTemplates(context.database) }),
+  });
+  api.add({
+    ...admin,
+    method: 'post',
+    path: '/admin/coupon-templates',
+    summary: 'Create a coupon template: discount terms (fixed from then on), validity, stock, limits, points price; audited',
+    body: CreateCouponTemplateRequest,
+    response: CouponTemplateResponse,
+    status: 201,
+    middleware: managers,
+    errors: [401, 403],
+    handler: async ({ body }, ctx) => ({ template: await createCouponTemplate(acting(ctx), body) }),
   });
   api.add({
     ...admin,

@@ -5,6 +5,8 @@ import type {
   CouponTemplateResponse,
   DashboardResponse,
   Member360Response,
+  MemberFilterOptionsResponse,
+  MemberListItem,
   MemberListResponse,
   RuleConfigResponse,
   RulePreviewResponse,
@@ -296,6 +298,259 @@ for (const kind of DATABASE_KINDS) {
       expect(
         (await callApi(test, 'PATCH', `/api/admin/coupon-templates/${issued?.id}`, clerk, { status: 'active' })).status,
       ).toBe(403);
+    });
+
+    it('offers stores and reps as member filters to managers, and filters members by store and rep across pages', async () => {
+      expect((await callApi(test, 'GET', '/api/admin/member-filters', clerk)).status).toBe(403);
+      expect((await callApi(test, 'GET', '/api/admin/member-filters', rep)).status).toBe(403);
+      const options = await callApi<MemberFilterOptionsResponse>(test, 'GET', '/api/admin/member-filters', operator);
+      expect(options.status).toBe(200);
+      expect(options.body.stores).toEqual(await q<{ id: number; name: string }>(sql`select id, name from stores order by id`));
+      const reps = await q<{ id: number }>(sql`select id from staff_accounts where role = 'sales_rep' order by id`);
+      expect(reps.length).toBeGreaterThan(0);
+      expect(options.body.reps.map((r) => r.id).sort((a, b) => a - b)).toEqual(reps.map((r) => r.id));
+
+      const pageSize = 10;
+      const everyPage = async (filter: string, headers: Headers) => {
+        const items: MemberListItem[] = [];
+        let pages = 0;
+        let cursor: string | null = null;
+        do {
+          const page: { status: number; body: MemberListResponse } = await callApi<MemberListResponse>(
+            test,
+            'GET',
+            `/api/staff/members?pageSize=${pageSize}&${filter}${cursor ? `&cursor=${cursor}` : ''}`,
+            headers,
+          );
+          expect(page.status).toBe(200);
+          items.push(...page.body.items);
+          pages += 1;
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        return { items, pages };
+      };
+
+      const [store] = await q<{ store_id: number; n: number }>(
+        sql`select store_id, count(*)::int as n from members where deleted_at is null and store_id is not null
+             group by store_id order by n desc, store_id limit 1`,
+      );
+      expect(store?.n).toBeGreaterThan(pageSize);
+      const byStore = await everyPage(`storeId=${store?.store_id}`, operator);
+      expect(byStore.pages).toBeGreaterThan(1);
+      expect(byStore.items).toHaveLength(store?.n ?? -1);
+      expect(byStore.items.every((item) => item.storeId === store?.store_id)).toBe(true);
+
+      const [owner] = await q<{ owner_rep_id: number; n: number }>(
+        sql`select owner_rep_id, count(*)::int as n from members where deleted_at is null and owner_rep_id is not null
+             group by owner_rep_id order by n desc, owner_rep_id limit 1`,
+      );
+      expect(owner?.n).toBeGreaterThan(0);
+      const byRep = await everyPage(`repId=${owner?.owner_rep_id}`, admin);
+      expect(byRep.items).toHaveLength(owner?.n ?? -1);
+      expect(byRep.items.every((item) => item.ownerRepId === owner?.owner_rep_id)).toBe(true);
+
+      const [both] = await q<{ n: number }>(
+        sql`select count(*)::int as n from members
+             where deleted_at is null and store_id = ${store?.store_id} and owner_rep_id = ${owner?.owner_rep_id}`,
+      );
+      const byBoth = await everyPage(`storeId=${store?.store_id}&repId=${owner?.owner_rep_id}`, operator);
+      expect(byBoth.items).toHaveLength(both?.n ?? -1);
+      expect(byBoth.items.every((item) => item.storeId === store?.store_id && item.ownerRepId === owner?.owner_rep_id)).toBe(
+        true,
+      );
+
+      const [clerkRow] = await q<{ store_id: number }>(sql`select store_id from staff_accounts where username = 'staff.sh'`);
+      const [otherStore] = await q<{ id: number }>(sql`select id from stores where id <> ${clerkRow?.store_id} limit 1`);
+      const outside = await callApi<MemberListResponse>(test, 'GET', `/api/staff/members?storeId=${otherStore?.id}`, clerk);
+      expect(outside.status).toBe(200);
+      expect(outside.body.items).toEqual([]);
+      const bad = await callApi<FieldError>(test, 'GET', '/api/staff/members?storeId=abc', operator);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields[0]?.field).toBe('query.storeId');
+    });
+
+    it('edits a custom segment’s name and rule, rematerialises its members and audits it; built-ins are refused', async () => {
+      const created = await callApi<SegmentResponse>(test, 'POST', '/api/admin/segments', operator, {
+        name: '待编辑人群',
+        description: '编辑测试',
+        rule: { field: 'tier', op: 'eq', value: 'normal' },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.segment.id;
+      const [silver] = await q<{ n: number }>(sql`select count(*)::int as n from members where tier = 'silver'`);
+      expect(silver?.n).not.toBe(created.body.segment.memberCount);
+
+      const edited = await callApi<SegmentResponse>(test, 'PUT', `/api/admin/segments/${id}`, operator, {
+        name: '银卡人群',
+        description: '编辑测试',
+        rule: { all: [{ field: 'tier', op: 'eq', value: 'silver' }] },
+      });
+      expect(edited.status).toBe(200);
+      expect(edited.body.segment).toMatchObject({ id, name: '银卡人群', kind: 'custom', memberCount: silver?.n });
+      expect(edited.body.segment.ruleText).toContain('银卡会员');
+      const members = await q<{ member_id: number }>(
+        sql`select member_id from segment_memberships where segment_id = ${id} order by member_id`,
+      );
+      const silverIds = await q<{ id: number }>(sql`select id from members where tier = 'silver' order by id`);
+      expect(members.map((m) => m.member_id)).toEqual(silverIds.map((m) => m.id));
+
+      const bad = await callApi<FieldError>(test, 'PUT', `/api/admin/segments/${id}`, operator, {
+        name: '坏规则',
+        rule: { field: 'tier', op: 'gt', value: 1 },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields[0]?.field).toMatch(/^body\.rule/);
+      const [kept] = await q<{ name: string; member_count: number }>(
+        sql`select name, member_count from segments where id = ${id}`,
+      );
+      expect(kept).toEqual({ name: '银卡人群', member_count: silver?.n });
+
+      const audit = await q<{ detail: { before: unknown; after: unknown; name: string } }>(
+        sql`select detail from audit_log where action = 'segment.update' and target_id = ${String(id)}`,
+      );
+      expect(audit).toHaveLength(1);
+      expect(audit[0]?.detail).toEqual({
+        before: { field: 'tier', op: 'eq', value: 'normal' },
+        after: { all: [{ field: 'tier', op: 'eq', value: 'silver' }] },
+        name: '银卡人群',
+      });
+
+      const [builtin] = await q<{ id: number }>(
+        sql`insert into segments (code, name, kind, rule, created_at, updated_at)
+            values ('test_builtin', '内置测试人群', 'builtin', '{"all": []}'::jsonb, ${SEEDED_AT}, ${SEEDED_AT}) returning id`,
+      );
+      const rule = { field: 'tier', op: 'eq', value: 'gold' };
+      expect((await callApi(test, 'PUT', `/api/admin/segments/${builtin?.id}`, operator, { name: '改名', rule })).status).toBe(
+        409,
+      );
+      const [untouched] = await q<{ name: string }>(sql`select name from segments where id = ${builtin?.id}`);
+      expect(untouched?.name).toBe('内置测试人群');
+      expect((await callApi(test, 'PUT', `/api/admin/segments/${id}`, rep, { name: '改名', rule })).status).toBe(403);
+      expect((await callApi(test, 'PUT', '/api/admin/segments/99999999', operator, { name: '改名', rule })).status).toBe(404);
+    });
+
+    it('creates coupon templates with validated terms and an audit entry; bad input is refused by field and writes nothing', async () => {
+      const valid = {
+        name: '满200减30',
+        type: 'amount_off',
+        thresholdFen: 20000,
+        amountOffFen: 3000,
+        validityKind: 'days_after_issue',
+        validDays: 14,
+        totalStock: 500,
+        perMemberLimit: 2,
+        pointsPrice: 800,
+      };
+      const written = async () =>
+        (
+          await q<{ templates: number; audits: number }>(
+            sql`select (select count(*)::int from coupon_templates) as templates,
+                       (select count(*)::int from audit_log where action = 'coupon_template.create') as audits`,
+          )
+        )[0];
+      const before = await written();
+      const cases: [string, Record<string, unknown>, string][] = [
+        ['blank name', { ...valid, name: '  ' }, 'body.name'],
+        ['unknown kind', { ...valid, type: 'cashback' }, 'body.type'],
+        ['fractional fen', { ...valid, amountOffFen: 29.5 }, 'body.amountOffFen'],
+        ['amount off without an amount', { ...valid, amountOffFen: null }, 'body.amountOffFen'],
+        ['amount off not below the threshold', { ...valid, amountOffFen: 20000 }, 'body.amountOffFen'],
+        ['negative threshold', { ...valid, thresholdFen: -100 }, 'body.thresholdFen'],
+        ['no-threshold coupon with a threshold', { ...valid, type: 'no_threshold' }, 'body.thresholdFen'],
+        ['percent off of 100 %', { ...valid, type: 'percent_off', amountOffFen: null, percentOffBp: 10000 }, 'body.percentOffBp'],
+        ['percent off without a percentage', { ...valid, type: 'percent_off', amountOffFen: null }, 'body.percentOffBp'],
+        ['a cap on an amount-off coupon', { ...valid, capFen: 1000 }, 'body.capFen'],
+        ['validity after issue without days', { ...valid, validDays: null }, 'body.validDays'],
+        [
+          'fixed validity ending before it starts',
+          {
+            ...valid,
+            validityKind: 'fixed',
+            validDays: null,
+            validFrom: '2026-04-01T00:00:00+08:00',
+            validTo: '2026-03-01T00:00:00+08:00',
+          },
+          'body.validTo',
+        ],
+        ['unknown validity kind', { ...valid, validityKind: 'forever' }, 'body.validityKind'],
+        ['negative stock', { ...valid, totalStock: -1 }, 'body.totalStock'],
+        ['per-member limit of 0', { ...valid, perMemberLimit: 0 }, 'body.perMemberLimit'],
+        ['points price of 0', { ...valid, pointsPrice: 0 }, 'body.pointsPrice'],
+      ];
+      for (const [label, body, field] of cases) {
+        const answer = await callApi<FieldError>(test, 'POST', '/api/admin/coupon-templates', operator, body);
+        expect({ label, status: answer.status, fields: answer.body.error.fields.map((f) => f.field) }).toEqual({
+          label,
+          status: 400,
+          fields: [field],
+        });
+      }
+      expect((await callApi(test, 'POST', '/api/admin/coupon-templates', rep, valid)).status).toBe(403);
+      expect((await callApi(test, 'POST', '/api/admin/coupon-templates', clerk, valid)).status).toBe(403);
+      expect(await written()).toEqual(before);
+
+      const created = await callApi<CouponTemplateResponse>(test, 'POST', '/api/admin/coupon-templates', operator, valid);
+      expect(created.status).toBe(201);
+      expect(created.body.template).toMatchObject({
+        name: '满200减30',
+        terms: '满200减30',
+        status: 'draft',
+        totalStock: 500,
+        issuedCount: 0,
+        usedCount: 0,
+        perMemberLimit: 2,
+        claimable: false,
+        pointsPrice: 800,
+        validity: '领取后 14 天内有效',
+      });
+      const id = created.body.template.id;
+      const [operatorRow] = await q<{ id: number }>(sql`select id from staff_accounts where username = 'operator'`);
+      const [row] = await q<Record<string, unknown>>(
+        sql`select type, threshold_fen, amount_off_fen, percent_off_bp, validity_kind, valid_days, created_by
+              from coupon_templates where id = ${id}`,
+      );
+      expect(row).toEqual({
+        type: 'amount_off',
+        threshold_fen: 20000,
+        amount_off_fen: 3000,
+        percent_off_bp: null,
+        validity_kind: 'days_after_issue',
+        valid_days: 14,
+        created_by: operatorRow?.id,
+      });
+      const audit = await q<{ actor_staff_id: number; target_id: string; detail: Record<string, unknown> }>(
+        sql`select actor_staff_id, target_id, detail from audit_log where action = 'coupon_template.create'`,
+      );
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({
+        actor_staff_id: operatorRow?.id,
+        target_id: String(id),
+        detail: { name: '满200减30', terms: '满200减30', totalStock: 500 },
+      });
+
+      const percent = await callApi<CouponTemplateResponse>(test, 'POST', '/api/admin/coupon-templates', operator, {
+        name: '四月85折',
+        type: 'percent_off',
+        percentOffBp: 1500,
+        capFen: 5000,
+        validityKind: 'fixed',
+        validFrom: '2026-04-01T00:00:00+08:00',
+        validTo: '2026-04-30T23:59:59+08:00',
+        status: 'active',
+        claimable: true,
+      });
+      expect(percent.status).toBe(201);
+      expect(percent.body.template).toMatchObject({
+        terms: '8.5折 最高减50',
+        validity: '2026-04-01 至 2026-04-30',
+        status: 'active',
+        claimable: true,
+        totalStock: null,
+        pointsPrice: null,
+      });
+      const list = await callApi<CouponTemplateListResponse>(test, 'GET', '/api/admin/coupon-templates', operator);
+      expect(list.body.items.map((t) => t.id)).toEqual(expect.arrayContaining([id, percent.body.template.id]));
+      expect(await written()).toEqual({ templates: (before?.templates ?? 0) + 2, audits: 2 });
     });
   });
 }

@@ -1,5 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { shanghaiDate, type CouponTemplateAdminView, type UpdateCouponTemplateRequest } from '@member-ops/shared';
+import {
+  shanghaiDate,
+  type CouponTemplateAdminView,
+  type CreateCouponTemplateRequest,
+  type UpdateCouponTemplateRequest,
+} from '@member-ops/shared';
 import { execute, withTransaction, type Database, type Executor } from '../../db';
 import { couponTemplates } from '../../db/schema';
 import { AppError } from '../../errors';
@@ -47,6 +52,60 @@ export async function listCouponTemplates(database: Database): Promise<CouponTem
   const rows = await database.db.select().from(couponTemplates).orderBy(couponTemplates.id);
   const used = await usedCounts(database.db);
   return rows.map((row) => toView(row, used.get(row.id) ?? 0));
+}
+
+/** Creates a template with its discount terms, validity, stock and limits; audited with the terms as saved. */
+export async function createCouponTemplate(
+  deps: CouponTemplatesDeps,
+  body: CreateCouponTemplateRequest,
+): Promise<CouponTemplateAdminView> {
+  return withTransaction(deps.database, async (tx) => {
+    const [created] = await tx
+      .insert(couponTemplates)
+      .values({
+        name: body.name,
+        description: body.description,
+        type: body.type,
+        thresholdFen: body.thresholdFen,
+        amountOffFen: body.amountOffFen,
+        percentOffBp: body.percentOffBp,
+        capFen: body.capFen,
+        applicableCategories: body.applicableCategories,
+        validityKind: body.validityKind,
+        validFrom: body.validFrom === null ? null : new Date(body.validFrom),
+        validTo: body.validTo === null ? null : new Date(body.validTo),
+        validDays: body.validDays,
+        totalStock: body.totalStock,
+        perMemberLimit: body.perMemberLimit,
+        claimable: body.claimable,
+        pointsPrice: body.pointsPrice,
+        status: body.status,
+        createdBy: deps.actor.staffId,
+        createdAt: deps.now,
+        updatedAt: deps.now,
+      })
+      .returning();
+    if (!created) throw new Error('insert into coupon_templates returned no row');
+    const view = toView(created, 0);
+    await recordAudit(
+      tx,
+      deps.now,
+      'coupon_template.create',
+      'coupon_template',
+      created.id,
+      {
+        name: created.name,
+        terms: view.terms,
+        validity: view.validity,
+        status: created.status,
+        totalStock: created.totalStock,
+        perMemberLimit: created.perMemberLimit,
+        pointsPrice: created.pointsPrice,
+      },
+      deps.actor,
+    );
+    return view;
+  });
 }
 
 /** Edits a template's name, stock, limits, claimability and status; every change is audited with before → after. */

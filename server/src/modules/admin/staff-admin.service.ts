@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import type { CreateStaffRequest, StaffAccountView, StaffListResponse, StaffRole, UpdateStaffRequest } from '@member-ops/shared';
+import type {
+  CreateStaffRequest,
+  MemberFilterOptionsResponse,
+  StaffAccountView,
+  StaffListResponse,
+  StaffRole,
+  UpdateStaffRequest,
+} from '@member-ops/shared';
 import { execute, withTransaction, type Database, type Executor } from '../../db';
 import { AppError } from '../../errors';
 import { isUniqueViolation } from '../../db/pg-error';
@@ -58,6 +65,19 @@ export async function listStaff(database: Database): Promise<StaffListResponse> 
   const rows = await execute<StaffRow>(database.db, sql`${SELECT} order by role, id`);
   const stores = await execute<{ id: number; name: string }>(database.db, sql`select id, name from stores order by id`);
   return { items: rows.map(toView), stores };
+}
+
+/** The stores and the sales-rep accounts (inactive ones too: they may still own members) the members list filters by. */
+export async function listMemberFilterOptions(database: Database): Promise<MemberFilterOptionsResponse> {
+  const stores = await execute<{ id: number; name: string }>(database.db, sql`select id, name from stores order by id`);
+  const reps = await execute<{ id: number; display_name: string; store_id: number | null; active: boolean }>(
+    database.db,
+    sql`select id, display_name, store_id, active from staff_accounts where role = 'sales_rep' order by active desc, id`,
+  );
+  return {
+    stores,
+    reps: reps.map((rep) => ({ id: rep.id, displayName: rep.display_name, storeId: rep.store_id, active: rep.active })),
+  };
 }
 
 export async function createStaff(deps: StaffAdminDeps, body: CreateStaffRequest): Promise<StaffAccountView> {
