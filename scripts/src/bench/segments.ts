@@ -53,11 +53,15 @@ export interface SegmentsBenchResult {
   refreshFromAggregatesMs: number;
   refreshFromAggregatesStagesMs: StageTimings;
   /**
-   * One paid order (order + line inserted) plus updateMemberDerived, in one transaction: in the daytime (after the
-   * refreshes, the rebuild's writes checkpointed), and right after the full rebuild.
+   * One paid order (order + line inserted) plus updateMemberDerived, in one transaction, for the members of a
+   * random sample of orders (frequent buyers as often as they order): in the daytime (after the refreshes, the
+   * rebuild's writes checkpointed), and right after the full rebuild.
    */
   incrementalP50Ms: number;
   incrementalP99Ms: number;
+  /** The same with buyers drawn uniformly (a typical member rather than a typical order). */
+  incrementalTypicalMemberP50Ms: number;
+  incrementalTypicalMemberP99Ms: number;
   /** The same for the member with the most orders (median of 5). */
   incrementalHeaviestMember: { orders: number; p50Ms: number };
   incrementalAfterRebuildP50Ms: number;
@@ -221,6 +225,18 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
     // The daytime case: no refresh running and the rebuild's writes checkpointed.
     if (database.kind === 'postgres') await database.db.execute(sql.raw('checkpoint'));
     const steady = await payOrders(samples, new Date(nextDay.getTime() + 2 * 3_600_000), samples);
+    // The same for a typical member: buyers drawn uniformly, whatever their order count.
+    const members = await execute<{ member_id: number }>(
+      database.db,
+      sql.raw(`select member_id from member_metrics tablesample bernoulli (1) repeatable (7) where orders_total > 0 limit 5000`),
+    );
+    const perMember: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const member = members[(i * 7919) % Math.max(1, members.length)];
+      if (!member || !sku) break;
+      const at = new Date(nextDay.getTime() + 2.5 * 3_600_000 + i * 1000);
+      perMember.push(await timed(() => payOneOrder(database, member.member_id, sku.id, at, 3 * samples + i)));
+    }
     // The busiest member: the one-member update reads their whole history (orders, lines, events).
     const [heaviest] = await execute<{ member_id: number; orders_total: number }>(
       database.db,
@@ -250,6 +266,8 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
       refreshFromAggregatesStagesMs: fromAggregates.stagesMs,
       incrementalP50Ms: percentile(steady, 50),
       incrementalP99Ms: percentile(steady, 99),
+      incrementalTypicalMemberP50Ms: percentile(perMember, 50),
+      incrementalTypicalMemberP99Ms: percentile(perMember, 99),
       incrementalHeaviestMember: { orders: heaviest?.orders_total ?? 0, p50Ms: percentile(heaviestTimings, 50) },
       incrementalAfterRebuildP50Ms: percentile(afterRebuild, 50),
       incrementalAfterRebuildP99Ms: percentile(afterRebuild, 99),

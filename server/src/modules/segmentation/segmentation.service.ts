@@ -157,6 +157,8 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
   for (const statement of statements.slice(0, -1)) await run(tx, statement);
   const [classified] = await execute<{ written: number; changes: number }>(tx, sql.raw(statements.at(-1) ?? ''));
   await run(tx, recordRefreshAsOfSql(asOf, config));
+  // A rebuild rewrote everyone's classification too: audiences plan against the new distribution at once.
+  if (reaggregated === 'all') await run(tx, 'analyze member_metrics');
   await progress('classify', 3);
   return {
     asOf: asOf.toISOString(),
