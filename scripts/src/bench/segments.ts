@@ -188,10 +188,11 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
     );
     const [sku] = await execute<{ id: number }>(database.db, sql.raw('select min(id)::int8 as id from skus'));
     const samples = options.incrementalSamples ?? 200;
-    const payOrders = async (count: number, from: Date, offset: number): Promise<number[]> => {
+    /** Times `count` paid orders, one a second from `from`, for members taken in turn from `pool`. */
+    const payOrders = async (pool: { member_id: number }[], count: number, from: Date, offset: number) => {
       const timings: number[] = [];
       for (let i = 0; i < count; i++) {
-        const member = buyers[((offset + i) * 7919) % Math.max(1, buyers.length)];
+        const member = pool[((offset + i) * 7919) % Math.max(1, pool.length)];
         if (!member || !sku) break;
         const at = new Date(from.getTime() + i * 1000);
         timings.push(await timed(() => payOneOrder(database, member.member_id, sku.id, at, offset + i)));
@@ -199,7 +200,7 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
       return timings;
     };
     // Right after the rebuild, while PostgreSQL still writes back the million rows it rewrote.
-    const afterRebuild = await payOrders(samples, now, 0);
+    const afterRebuild = await payOrders(buyers, samples, now, 0);
 
     const query = compileSegmentMemberIdsQuery(AUDIENCE_RULE, { now });
     const runQuery = async () =>
@@ -224,29 +225,21 @@ export async function runSegmentsBench(options: SegmentsBenchOptions): Promise<S
     });
     // The daytime case: no refresh running and the rebuild's writes checkpointed.
     if (database.kind === 'postgres') await database.db.execute(sql.raw('checkpoint'));
-    const steady = await payOrders(samples, new Date(nextDay.getTime() + 2 * 3_600_000), samples);
+    const steady = await payOrders(buyers, samples, new Date(nextDay.getTime() + 2 * 3_600_000), samples);
     // The same for a typical member: buyers drawn uniformly, whatever their order count.
     const members = await execute<{ member_id: number }>(
       database.db,
       sql.raw(`select member_id from member_metrics tablesample bernoulli (1) repeatable (7) where orders_total > 0 limit 5000`),
     );
-    const perMember: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const member = members[(i * 7919) % Math.max(1, members.length)];
-      if (!member || !sku) break;
-      const at = new Date(nextDay.getTime() + 2.5 * 3_600_000 + i * 1000);
-      perMember.push(await timed(() => payOneOrder(database, member.member_id, sku.id, at, 3 * samples + i)));
-    }
+    const perMember = await payOrders(members, samples, new Date(nextDay.getTime() + 2.5 * 3_600_000), 2 * samples);
     // The busiest member: the one-member update reads their whole history (orders, lines, events).
     const [heaviest] = await execute<{ member_id: number; orders_total: number }>(
       database.db,
       sql.raw('select member_id, orders_total from member_metrics order by orders_total desc limit 1'),
     );
-    const heaviestTimings: number[] = [];
-    for (let i = 0; i < 5 && heaviest && sku; i++) {
-      const at = new Date(nextDay.getTime() + 3 * 3_600_000 + i * 1000);
-      heaviestTimings.push(await timed(() => payOneOrder(database, heaviest.member_id, sku.id, at, 2 * samples + i)));
-    }
+    const heaviestTimings = heaviest
+      ? await payOrders([heaviest], 5, new Date(nextDay.getTime() + 3 * 3_600_000), 3 * samples)
+      : [];
     const sizes = await shopSize(database);
     return {
       database: options.kind,

@@ -16,11 +16,11 @@ import {
   ShopNotEmptyError,
   type SeedSummary,
 } from './index';
+import { TEST_PHONE_KEYS as phoneKeys } from '../../../server/src/testing/seeded-server';
 
 const MEMBERS = 200;
 const NOW = new Date('2026-03-15T04:00:00Z');
 const SEED = 'seed-test';
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 const PAID = `status in ('paid', 'refunding', 'refunded', 'partially_refunded')`;
 const SETUP_MS = 180_000;
 

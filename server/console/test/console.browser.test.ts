@@ -2,15 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuild } from '../../../scripts/src/lib/console-build';
-import { seedDemoShop } from '../../../scripts/src/seed';
 import { DEFAULT_CONSOLE_DIR } from '../../src/config';
 import { execute } from '../../src/db';
 import { horizontalOverflow, launchBrowser, saveScreenshot } from '../../src/testing/browser';
-import { startTestServer, type TestServer } from '../../src/testing/server';
+import { type TestServer } from '../../src/testing/server';
+import { startSeededTestServer } from '../../src/testing/seeded-server';
 
 const SEEDED_AT = new Date('2026-03-15T04:00:00Z');
 const SUITE = 'console';
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 describe('web console in Chromium against the real server', () => {
   let test: TestServer;
@@ -35,14 +34,7 @@ describe('web console in Chromium against the real server', () => {
 
   beforeAll(async () => {
     await ensureConsoleBuild(DEFAULT_CONSOLE_DIR, () => undefined);
-    test = await startTestServer('pglite', {
-      now: SEEDED_AT,
-      env: {
-        PHONE_ENCRYPTION_KEY: phoneKeys.encryptionKey.toString('base64'),
-        PHONE_HASH_KEY: phoneKeys.hashKey.toString('base64'),
-      },
-    });
-    await seedDemoShop(test.testDatabase.database, { phoneKeys, now: SEEDED_AT, seed: 'console-browser', members: 300 });
+    test = await startSeededTestServer('pglite', { now: SEEDED_AT, seed: 'console-browser', members: 300 });
     browser = await launchBrowser();
   });
   afterAll(async () => {

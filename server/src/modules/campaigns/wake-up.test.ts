@@ -1,15 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { addDays, fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoShop } from '../../../../scripts/src/seed';
 import { DATABASE_KINDS, execute } from '../../db';
-import { startTestServer, type TestServer } from '../../testing/server';
+import { type TestServer } from '../../testing/server';
+import { startSeededTestServer } from '../../testing/seeded-server';
 import { api, paidOrder, sandboxMessages, staffToken } from './campaigns.fixtures';
 import { drainOutbox, planCampaigns } from './index';
 
 const SEEDED_AT = fromShanghai(2026, 3, 15, 12);
 const FIRST_DAY = fromShanghai(2026, 3, 16, 10);
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 type EnrollmentRow = {
   member_id: number;
@@ -24,8 +23,7 @@ for (const kind of DATABASE_KINDS) {
     const db = () => test.testDatabase.database.db;
 
     beforeAll(async () => {
-      test = await startTestServer(kind, { now: SEEDED_AT });
-      await seedDemoShop(test.testDatabase.database, { phoneKeys, now: SEEDED_AT, seed: 'wake-up-test', members: 150 });
+      test = await startSeededTestServer(kind, { now: SEEDED_AT, seed: 'wake-up-test', members: 150 });
     }, 300_000);
     afterAll(async () => {
       await test?.stop();

@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { AssignmentResponse, ContactListResponse, FollowupResponse, FullPhoneResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoShop } from '../../../../scripts/src/seed';
 import { DATABASE_KINDS, execute } from '../../db';
 import { callApi, staffHeaders, type Headers } from '../../testing/http';
-import { startTestServer, type TestServer } from '../../testing/server';
+import { type TestServer } from '../../testing/server';
+import { startSeededTestServer } from '../../testing/seeded-server';
 import { hashPassword } from '../../security/password';
 
 const SEEDED_AT = new Date('2026-03-15T04:00:00Z');
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 for (const kind of DATABASE_KINDS) {
   describe(`rep contact lists, follow-ups and assignment [${kind}]`, () => {
@@ -21,14 +20,7 @@ for (const kind of DATABASE_KINDS) {
       execute<T>(test.testDatabase.database.db, query);
 
     beforeAll(async () => {
-      test = await startTestServer(kind, {
-        now: SEEDED_AT,
-        env: {
-          PHONE_ENCRYPTION_KEY: phoneKeys.encryptionKey.toString('base64'),
-          PHONE_HASH_KEY: phoneKeys.hashKey.toString('base64'),
-        },
-      });
-      await seedDemoShop(test.testDatabase.database, { phoneKeys, now: SEEDED_AT, seed: 'reps-test', members: 150 });
+      test = await startSeededTestServer(kind, { now: SEEDED_AT, seed: 'reps-test', members: 150 });
       rep = await staffHeaders(test, 'sales.li', 'sales123456');
       admin = await staffHeaders(test, 'admin', 'admin123456');
       clerk = await staffHeaders(test, 'staff.sh', 'staff123456');

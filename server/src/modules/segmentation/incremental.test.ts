@@ -7,10 +7,10 @@ import { DATABASE_KINDS, execute, withTransaction, type Database, type Tx } from
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { expectedMetrics, loadHistories, storedStats } from './expected-from-shared';
 import { refreshSegments, segmentationConfigAt, updateMemberDerived } from './index';
+import { TEST_PHONE_KEYS as phoneKeys } from '../../testing/seeded-server';
 
 const NOW = new Date('2026-03-15T04:00:00Z');
 const REFRESHED_AT = addDays(NOW, -20);
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 /** Undoes a property run's writes: the transaction throws this after its checks passed. */
 class RollBack extends Error {}

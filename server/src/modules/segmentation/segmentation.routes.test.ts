@@ -7,11 +7,11 @@ import { staffAccounts } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
 import { periodKey, runClaimed, SHOP_JOBS } from '../../jobs';
 import { hashPassword } from '../../security/password';
+import { TEST_PHONE_KEYS as phoneKeys } from '../../testing/seeded-server';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { SEGMENT_REFRESH_JOB, STALE_RUN_AFTER_MS } from './index';
 
 const SEEDED_AT = new Date('2026-03-15T04:00:00Z');
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 async function staffHeaders(test: TestServer, role: 'admin' | 'operator' | 'sales_rep'): Promise<Record<string, string>> {
   const db = test.testDatabase.database.db;
@@ -52,6 +52,7 @@ for (const kind of DATABASE_KINDS) {
     const jobRunCount = async () =>
       (await execute<{ n: number }>(server().testDatabase.database.db, sql`select count(*)::int as n from job_runs`))[0]?.n;
     beforeAll(async () => {
+      // The server keeps the real clock: the stale-run check compares heartbeats written with the database's now().
       test = await startTestServer(kind);
       await seedDemoShop(test.testDatabase.database, { phoneKeys, now: SEEDED_AT, seed: 'jobs-api-test', members: 60 });
     }, 180_000);

@@ -109,25 +109,26 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
     }
   }
 
+  // From history every member is re-aggregated; from the orders only those whose orders were written or whose
+  // windows lost an order since the stored aggregates' as-of (everyone when no such state was recorded).
+  const state = source === 'orders' ? await aggregatesState(tx) : null;
+  const everyone = source !== 'aggregates' && state === null;
+  let reaggregated = 0;
   await progress('aggregates', 0);
-  let reaggregated: number | 'all' = 0;
   if (source !== 'aggregates') {
-    reaggregated = 'all';
-    // From history every member is re-aggregated; from the orders only those whose orders were written or whose
-    // windows lost an order since the stored aggregates' as-of. The marks are read first, so a mark added while
-    // this runs stays for the next refresh.
-    const state = source === 'orders' ? await aggregatesState(tx) : null;
+    // The marks are read first, so a mark added while this runs stays for the next refresh.
     for (const statement of changedMembersSql(asOf, config, state)) await run(tx, statement);
-    const scope: MemberScope = state ? { kind: 'changed' } : all;
     if (state) {
       const [delta] = await execute<{ n: number }>(tx, sql`select count(*)::int as n from pg_temp.segment_delta`);
       reaggregated = delta?.n ?? 0;
     }
-    for (const statement of upsertAggregatesSql(asOf, config, scope, now)) await run(tx, statement);
+    for (const statement of upsertAggregatesSql(asOf, config, everyone ? all : { kind: 'changed' }, now)) {
+      await run(tx, statement);
+    }
     await run(tx, CLEAR_CHANGE_MARKS_SQL);
     // After rewriting everyone's aggregates the planner's statistics may describe another shop (e.g. no buyers
     // yet after a bulk load), which sends the cut points down a slow index scan; ANALYZE samples ~30,000 rows.
-    if (!state) await run(tx, 'analyze member_metrics');
+    if (everyone) await run(tx, 'analyze member_metrics');
     await run(tx, recordAggregatesStateSql(asOf, config));
   }
 
@@ -157,14 +158,15 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
   for (const statement of statements.slice(0, -1)) await run(tx, statement);
   const [classified] = await execute<{ written: number; changes: number }>(tx, sql.raw(statements.at(-1) ?? ''));
   await run(tx, recordRefreshAsOfSql(asOf, config));
-  // A rebuild rewrote everyone's classification too: audiences plan against the new distribution at once.
-  if (reaggregated === 'all') await run(tx, 'analyze member_metrics');
+  // A rebuild rewrote everyone's classification too (the first ANALYZE saw the old one): audiences plan against
+  // the new distribution at once.
+  if (everyone) await run(tx, 'analyze member_metrics');
   await progress('classify', 3);
   return {
     asOf: asOf.toISOString(),
     source,
     members: counted?.members ?? 0,
-    reaggregated: reaggregated === 'all' ? (counted?.members ?? 0) : reaggregated,
+    reaggregated: everyone ? (counted?.members ?? 0) : reaggregated,
     written: classified?.written ?? 0,
     buyers: counted?.buyers ?? 0,
     changes: classified?.changes ?? 0,

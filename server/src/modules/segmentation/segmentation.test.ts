@@ -7,9 +7,9 @@ import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { recordEvents } from '../events/events.service';
 import { expectedMetrics, loadHistories, rfmInputOf, storedStats } from './expected-from-shared';
 import { refreshSegments, segmentationConfigAt, type RefreshStage } from './index';
+import { TEST_PHONE_KEYS as phoneKeys } from '../../testing/seeded-server';
 
 const NOW = new Date('2026-03-15T04:00:00Z');
-const phoneKeys = { encryptionKey: Buffer.alloc(32, 7), hashKey: Buffer.alloc(32, 9) };
 
 /** member_metrics (but updated_at) and the segment_stats row of `asOf`. */
 /**
