@@ -163,7 +163,7 @@ async function payOneOrder(database: Database, memberId: number, skuId: number, 
     await tx.execute(sql`insert into order_items (order_id, member_id, sku_id, product_id, title, category, unit_price_fen, quantity, line_total_fen)
       select ${order?.id}, ${memberId}, s.id, s.product_id, s.title, c.code, 9990, 1, 9990
       from skus s join products p on p.id = s.product_id join categories c on c.id = p.category_id where s.id = ${skuId}`);
-    await updateMemberDerived(tx, memberId, at);
+    await updateMemberDerived(tx, memberId, at, { counted: [order?.id ?? 0] });
   });
 }
 

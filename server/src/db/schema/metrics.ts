@@ -115,6 +115,43 @@ export const memberMetrics = pgTable(
   ],
 );
 
+/**
+ * Per member, the unrounded decayed preference scores behind top_categories, top_brands and price_band, as of
+ * `scores_at` (decay them forward from there, as the activity score): category and brand codes with their scores,
+ * in parallel arrays sorted by code, and the price bands' scores in PRICE_BANDS order. A rebuild from history
+ * writes them; a paid order or a full refund adds or takes away its lines, so the one-member update never
+ * re-reads the member's history.
+ */
+export const memberPreferences = pgTable(
+  'member_preferences',
+  {
+    memberId: idRef('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    scoresAt: instant('scores_at').notNull(),
+    categoryCodes: text('category_codes').array().notNull().default(emptyTextArray),
+    categoryScores: doublePrecision('category_scores')
+      .array()
+      .notNull()
+      .default(sql`'{}'::float8[]`),
+    brandCodes: text('brand_codes').array().notNull().default(emptyTextArray),
+    brandScores: doublePrecision('brand_scores')
+      .array()
+      .notNull()
+      .default(sql`'{}'::float8[]`),
+    bandScores: doublePrecision('band_scores')
+      .array()
+      .notNull()
+      .default(sql`'{0,0,0}'::float8[]`),
+  },
+  (t) => [
+    check(
+      'member_preferences_arrays_check',
+      sql`cardinality(${t.categoryCodes}) = cardinality(${t.categoryScores}) and cardinality(${t.brandCodes}) = cardinality(${t.brandScores}) and cardinality(${t.bandScores}) = ${sql.raw(String(PRICE_BANDS.length))}`,
+    ),
+  ],
+);
+
 /** Per member and event type: counts and last time, updated in the same transaction as the events. */
 export const memberActivity = pgTable(
   'member_activity',

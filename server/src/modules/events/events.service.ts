@@ -3,13 +3,17 @@ import {
   activityDecayFactorSql,
   activityEventPointsSql,
   behaviourStateSql,
-  type BehaviourConfig,
   type EventBatchResponse,
   type EventInput,
 } from '@member-ops/shared';
 import { execute, type Database } from '../../db';
 import { segmentationConfigAt } from '../segmentation/segmentation.repo';
-import { instantSql } from '../segmentation/segmentation.sql';
+import {
+  foldEventPreferencesSql,
+  instantSql,
+  preferenceRankingSql,
+  type SegmentationConfig,
+} from '../segmentation/segmentation.sql';
 import { triageEvents, type EventRow } from './triage';
 
 /**
@@ -26,7 +30,7 @@ import { triageEvents, type EventRow } from './triage';
 async function storeEvents(database: Database, memberId: number, rows: EventRow[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const receivedAt = now.toISOString();
-  const { behaviour } = await segmentationConfigAt(database.db, now);
+  const config = await segmentationConfigAt(database.db, now);
   const stored = await execute<{ client_event_id: string }>(
     database.db,
     sql`with input as (
@@ -43,8 +47,8 @@ async function storeEvents(database: Database, memberId: number, rows: EventRow[
             select ${memberId}::bigint, i.type, i.client_event_id, i.occurred_at, ${receivedAt}::timestamptz, i.page, i.product_id,
                    i.category, i.keyword, i.dwell_ms, i.payload
             from input i join receipt r on r.client_event_id = i.client_event_id
-            returning client_event_id, type, occurred_at, dwell_ms
-          ), activity as (
+            returning member_id, client_event_id, type, occurred_at, dwell_ms, product_id
+          ), ${sql.raw(foldEventPreferencesSql(now, config, memberId, 'stored'))}, activity as (
             insert into member_activity (member_id, event_type, event_count, dwell_ms_total, first_at, last_at)
             select ${memberId}::bigint, type, count(*), coalesce(sum(dwell_ms), 0), min(occurred_at), max(occurred_at)
             from stored group by type order by type
@@ -53,7 +57,7 @@ async function storeEvents(database: Database, memberId: number, rows: EventRow[
               dwell_ms_total = member_activity.dwell_ms_total + excluded.dwell_ms_total,
               first_at = least(member_activity.first_at, excluded.first_at),
               last_at = greatest(member_activity.last_at, excluded.last_at)
-          ), scored as (${sql.raw(activityUpdateSql(memberId, now, behaviour))})
+          ), scored as (${sql.raw(activityUpdateSql(memberId, now, config))})
           select client_event_id from stored`,
   );
   return new Set(stored.map((row) => row.client_event_id));
@@ -63,15 +67,22 @@ async function storeEvents(database: Database, memberId: number, rows: EventRow[
  * Keeps the member's activity score (shared activityScoreFromEvents: each event's points halved every half-life)
  * current as of `now` in the same statement as the events: the stored score decayed from its instant plus the
  * new events' points decayed from theirs — the sum the segment refresh would compute from the events — and the
- * behaviour state of that score.
+ * behaviour state of that score. Product views, cart adds and favourites move the member's preference scores the
+ * same way (preference_state, see foldEventPreferencesSql), and with them the top categories, brands and band.
  */
-function activityUpdateSql(memberId: number, now: Date, config: BehaviourConfig): string {
+function activityUpdateSql(memberId: number, now: Date, config: SegmentationConfig): string {
   const at = instantSql(now);
-  const score = `coalesce(mm.activity_score * ${activityDecayFactorSql('mm.activity_score_at', at, config)}, 0) + s.points`;
+  const { behaviour } = config;
+  const score = `coalesce(mm.activity_score * ${activityDecayFactorSql('mm.activity_score_at', at, behaviour)}, 0) + s.points`;
+  const ranked = preferenceRankingSql(now, config);
   return `update member_metrics mm set activity_score = ${score}, activity_score_at = ${at},
-      behaviour = ${behaviourStateSql(score, config)}
-    from (select sum(${activityEventPointsSql('type', '(dwell_ms / 1000.0)', config)} * ${activityDecayFactorSql('occurred_at', at, config)}) as points
+      behaviour = ${behaviourStateSql(score, behaviour)},
+      top_categories = case when ps.member_id is null then mm.top_categories else ${ranked.categories} end,
+      top_brands = case when ps.member_id is null then mm.top_brands else ${ranked.brands} end,
+      price_band = case when ps.member_id is null then mm.price_band else ${ranked.band} end
+    from (select sum(${activityEventPointsSql('type', '(dwell_ms / 1000.0)', behaviour)} * ${activityDecayFactorSql('occurred_at', at, behaviour)}) as points
           from stored) s
+      left join preference_state ps on true
     where mm.member_id = ${memberId} and s.points is not null
     returning 1`;
 }

@@ -87,7 +87,7 @@ export async function applyPaidOrder(tx: Tx, order: LockedOrder, paidAt: Date, n
         returning orders_total - 1 as orders_total`,
   );
   const firstPurchase = (before?.orders_total ?? 0) === 0;
-  await updateMemberDerived(tx, order.memberId, now);
+  await updateMemberDerived(tx, order.memberId, now, { counted: [order.id] });
   const growthFen = await refreshGrowthValue(tx, order.memberId, now, tierConfig);
 
   const decision = evaluateTier({ tier: tierBefore, keepUntil: member.tierKeepUntil }, growthFen, now, tierConfig);

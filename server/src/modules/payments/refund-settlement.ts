@@ -74,7 +74,9 @@ export async function settleRefund(context: ServerContext, notice: WechatPayRefu
                                     monetary_365_fen = greatest(0, monetary_365_fen - ${refund.amount_fen}), updated_at = ${now}
           where member_id = ${order.memberId}`,
     );
-    await updateMemberDerived(tx, order.memberId, now);
+    // A refund of the whole amount undoes the purchase (shared rule): its lines leave the member's preferences.
+    const fullyRefunded = order.refundedFen + refund.amount_fen >= order.paidFen && order.paidFen > 0;
+    await updateMemberDerived(tx, order.memberId, now, { fullyRefunded: fullyRefunded ? [order.id] : [] });
     await refreshGrowthValue(tx, order.memberId, now, (await tierConfigAt(tx, now)).config);
     return 'refunded';
   });

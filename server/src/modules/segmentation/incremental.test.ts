@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import { addDays, DAY_MS } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoShop } from '../../../../scripts/src/seed';
-import { DATABASE_KINDS, execute, withTransaction, type Database, type Tx } from '../../db';
+import { DATABASE_KINDS, execute, withTransaction, type Database, type Executor, type Tx } from '../../db';
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { expectedMetrics, loadHistories, storedStats } from './expected-from-shared';
+import { recordEvents } from '../events/events.service';
 import { refreshSegments, segmentationConfigAt, updateMemberDerived } from './index';
 import { TEST_PHONE_KEYS as phoneKeys } from '../../testing/seeded-server';
 
@@ -32,7 +33,8 @@ const newOrderArb = fc.record({
   line: fc.nat({ max: 1000 }),
 }) as fc.Arbitrary<NewOrder>;
 
-async function insertPaidOrder(tx: Tx, memberId: number, order: NewOrder, paidAt: Date, key: string): Promise<void> {
+/** Inserts the order and its line; returns the order id. */
+async function insertPaidOrder(tx: Tx, memberId: number, order: NewOrder, paidAt: Date, key: string): Promise<number> {
   const refunded = order.refund === 'none' ? 0 : order.refund === 'full' ? order.amountFen : Math.floor(order.amountFen / 3);
   const status = refunded === 0 ? 'paid' : refunded === order.amountFen ? 'refunded' : 'partially_refunded';
   const [row] = await execute<{ id: number }>(
@@ -49,9 +51,11 @@ async function insertPaidOrder(tx: Tx, memberId: number, order: NewOrder, paidAt
           left join brands b on b.id = p.brand_id
         order by s.id offset ${order.line} % (select count(*) from skus) limit 1`,
   );
+  if (!row) throw new Error('the order was not inserted');
+  return row.id;
 }
 
-async function metricsRow(tx: Tx, memberId: number): Promise<Record<string, unknown>> {
+async function metricsRow(tx: Executor, memberId: number): Promise<Record<string, unknown>> {
   const [row] = await execute(tx, sql`select * from member_metrics where member_id = ${memberId}`);
   const { updated_at: _ignored, ...rest } = row ?? {};
   return rest;
@@ -76,54 +80,84 @@ for (const kind of DATABASE_KINDS) {
       await test?.cleanup();
     });
 
-    it('after new orders, one member updated alone equals the batch with the stored cut points and the shared functions', async () => {
+    /** The member's row equals the shared functions over their whole history as of `at`, with the stored stats. */
+    async function expectSharedDefinition(tx: Tx, memberId: number, at: Date): Promise<void> {
+      const incremental = await metricsRow(tx, memberId);
+      const config = await segmentationConfigAt(tx, at);
+      const history = (await loadHistories(tx)).get(memberId);
+      if (!history) throw new Error(`member ${memberId} has no history`);
+      const expected = expectedMetrics(history, at, await storedLatestStats(tx), config);
+      expect(Math.abs(Number(incremental.activity_score) - expected.activityScore)).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, expected.activityScore),
+      );
+      expect(incremental.behaviour).toBe(expected.behaviour);
+      expect(incremental).toMatchObject({
+        orders_total: expected.ordersTotal,
+        frequency_365: expected.frequency365,
+        monetary_365_fen: expected.monetary365Fen,
+        growth_value_fen: expected.growthValueFen,
+        recency_days: expected.recencyDays,
+        rfm_r: expected.rfmR,
+        rfm_f: expected.rfmF,
+        rfm_m: expected.rfmM,
+        rfm_segment: expected.rfmSegment,
+        value_layer: expected.valueLayer,
+        lifecycle: expected.lifecycle,
+        top_categories: expected.topCategories,
+        top_brands: expected.topBrands,
+        price_band: expected.priceBand,
+      });
+    }
+
+    it('after new orders and a later full refund, one member updated alone equals the batch and the shared functions', async () => {
       let run = 0;
+      let folded = 0;
+      let rebuilt = 0;
+      let refundedLater = 0;
       await fc.assert(
         fc.asyncProperty(
           fc.array(newOrderArb, { minLength: 1, maxLength: 4 }),
           fc.integer({ min: 0, max: 40 * DAY_MS }),
-          async (orders, laterMs) => {
+          fc.option(fc.integer({ min: 0, max: 10 * DAY_MS }), { nil: null }),
+          fc.boolean(),
+          async (orders, laterMs, refundAfterMs, forgetState) => {
             run += 1;
             const updateAt = new Date(REFRESHED_AT.getTime() + laterMs);
             const memberId = memberIds[(orders[0] as NewOrder).member % memberIds.length] as number;
             const outcome = withTransaction(
               database(),
               async (tx) => {
+                // Without a stored preference state (data loaded before it existed) the update builds one from history.
+                if (forgetState) await tx.execute(sql`delete from member_preferences where member_id = ${memberId}`);
+                if ((await preferenceState(tx, memberId)) === null) rebuilt += 1;
+                else folded += 1;
+                const counted: number[] = [];
                 for (const [i, order] of orders.entries()) {
                   // Every new order belongs to the updated member, the first one paid right at the update.
                   const paidAt = i === 0 ? updateAt : new Date(updateAt.getTime() - order.daysAgo * DAY_MS - 1000);
-                  await insertPaidOrder(tx, memberId, order, paidAt, `prop-${kind}-${run}-${i}`);
+                  counted.push(await insertPaidOrder(tx, memberId, order, paidAt, `prop-${kind}-${run}-${i}`));
                 }
-                await updateMemberDerived(tx, memberId, updateAt);
+                // All are named as newly paid: the update itself skips those that are fully refunded.
+                await updateMemberDerived(tx, memberId, updateAt, { counted });
+                await expectSharedDefinition(tx, memberId, updateAt);
+
+                // Later the first order, if it still counts, is refunded in full.
+                let checkAt = updateAt;
+                if (refundAfterMs !== null) {
+                  checkAt = new Date(updateAt.getTime() + refundAfterMs);
+                  const refunded = await execute<{ id: number }>(
+                    tx,
+                    sql`update orders set refunded_fen = paid_fen, status = 'refunded'
+                        where id = ${counted[0]} and paid_fen > 0 and refunded_fen < paid_fen returning id`,
+                  );
+                  refundedLater += refunded.length;
+                  await updateMemberDerived(tx, memberId, checkAt, { fullyRefunded: refunded.map((r) => r.id) });
+                  await expectSharedDefinition(tx, memberId, checkAt);
+                }
                 const incremental = await metricsRow(tx, memberId);
+                const state = await preferenceState(tx, memberId);
 
-                const config = await segmentationConfigAt(tx, updateAt);
-                const history = (await loadHistories(tx)).get(memberId);
-                if (!history) throw new Error(`member ${memberId} has no history`);
-                const stats = await storedLatestStats(tx);
-                const expected = expectedMetrics(history, updateAt, stats, config);
-                expect(Math.abs(Number(incremental.activity_score) - expected.activityScore)).toBeLessThanOrEqual(
-                  1e-9 * Math.max(1, expected.activityScore),
-                );
-                expect(incremental.behaviour).toBe(expected.behaviour);
-                expect(incremental).toMatchObject({
-                  orders_total: expected.ordersTotal,
-                  frequency_365: expected.frequency365,
-                  monetary_365_fen: expected.monetary365Fen,
-                  growth_value_fen: expected.growthValueFen,
-                  recency_days: expected.recencyDays,
-                  rfm_r: expected.rfmR,
-                  rfm_f: expected.rfmF,
-                  rfm_m: expected.rfmM,
-                  rfm_segment: expected.rfmSegment,
-                  value_layer: expected.valueLayer,
-                  lifecycle: expected.lifecycle,
-                  top_categories: expected.topCategories,
-                  top_brands: expected.topBrands,
-                  price_band: expected.priceBand,
-                });
-
-                await refreshSegments(tx, { asOf: updateAt, reuseStoredStats: true });
+                await refreshSegments(tx, { asOf: checkAt, reuseStoredStats: true });
                 // A float sum depends on the order rows are added in, which differs between the two plans.
                 const { activity_score: batchScore, ...batch } = await metricsRow(tx, memberId);
                 const { activity_score: oneScore, ...one } = incremental;
@@ -131,6 +165,7 @@ for (const kind of DATABASE_KINDS) {
                 expect(Math.abs(Number(batchScore) - Number(oneScore))).toBeLessThanOrEqual(
                   1e-12 * Math.max(1, Number(oneScore)),
                 );
+                expectSameScores(state, await preferenceState(tx, memberId));
                 throw new RollBack();
               },
               { retries: 0 },
@@ -138,10 +173,105 @@ for (const kind of DATABASE_KINDS) {
             await expect(outcome).rejects.toBeInstanceOf(RollBack);
           },
         ),
-        { numRuns: 25 },
+        { numRuns: 30 },
       );
-    }, 240_000);
+      // Both ways of the update ran: folding into a stored state, and building one from the history.
+      expect(folded).toBeGreaterThan(0);
+      expect(rebuilt).toBeGreaterThan(0);
+      expect(refundedLater).toBeGreaterThan(0);
+    }, 300_000);
+
+    it('product events move the stored preference scores and the top lists as a rebuild from history would', async () => {
+      const at = addDays(REFRESHED_AT, 3);
+      // A member with a stored state, whose top category is about to be overtaken by another category's products.
+      const [member] = await execute<{ member_id: number; top: string[] }>(
+        database().db,
+        sql`select p.member_id, mm.top_categories as top from member_preferences p join member_metrics mm using (member_id)
+            where cardinality(mm.top_categories) > 0 order by p.member_id limit 1`,
+      );
+      if (!member) throw new Error('no member with preferences');
+      const products = await execute<{ id: number }>(
+        database().db,
+        sql`select p.id from products p join categories c on c.id = p.category_id
+            where c.code <> all(${`{${member.top.join(',')}}`}::text[]) order by p.id limit 3`,
+      );
+      const types = ['product_view', 'add_to_cart', 'favorite'] as const;
+      const events = Array.from({ length: 45 }, (_, i) => ({
+        type: types[i % 3] as (typeof types)[number],
+        clientEventId: `pref-${kind}-${i}`,
+        occurredAt: new Date(at.getTime() - (45 - i) * 60_000).toISOString(),
+        productId: (products[i % products.length] as { id: number }).id,
+      }));
+      const before = await preferenceState(database().db, member.member_id);
+      const response = await recordEvents(database(), member.member_id, events, at);
+      expect(response.accepted).toBe(45);
+      const after = await preferenceState(database().db, member.member_id);
+      expect(new Date(after?.scores_at ?? 0).getTime()).toBe(at.getTime());
+      expect(after?.category_codes).not.toEqual(before?.category_codes);
+      const live = await metricsRow(database().db, member.member_id);
+      expect(live.top_categories).not.toEqual(member.top);
+
+      const outcome = withTransaction(
+        database(),
+        async (tx) => {
+          await refreshSegments(tx, { asOf: at, reuseStoredStats: true });
+          const rebuilt = await metricsRow(tx, member.member_id);
+          expect(rebuilt).toMatchObject({
+            top_categories: live.top_categories,
+            top_brands: live.top_brands,
+            price_band: live.price_band,
+            behaviour: live.behaviour,
+          });
+          expectSameScores(after, await preferenceState(tx, member.member_id));
+          throw new RollBack();
+        },
+        { retries: 0 },
+      );
+      await expect(outcome).rejects.toBeInstanceOf(RollBack);
+    }, 120_000);
   });
+}
+
+interface PreferenceState {
+  scores_at: Date | null;
+  category_codes: string[];
+  category_scores: number[];
+  brand_codes: string[];
+  brand_scores: number[];
+  band_scores: number[];
+}
+
+async function preferenceState(tx: Executor, memberId: number): Promise<PreferenceState | null> {
+  const [row] = await execute<PreferenceState & Record<string, unknown>>(
+    tx,
+    sql`select scores_at, category_codes, category_scores, brand_codes, brand_scores, band_scores
+        from member_preferences where member_id = ${memberId}`,
+  );
+  return row ?? null;
+}
+
+/**
+ * The same codes with the same scores, up to the rounding of float sums added in another order. No row (a
+ * rebuild drops members without any signal) is the same as a row without scores.
+ */
+function expectSameScores(actualRow: PreferenceState | null, expectedRow: PreferenceState | null): void {
+  const none = { category_codes: [], category_scores: [], brand_codes: [], brand_scores: [], band_scores: [0, 0, 0] };
+  const actual = actualRow ?? { ...none, scores_at: null };
+  const expected = expectedRow ?? { ...none, scores_at: null };
+  if (actual.scores_at && expected.scores_at) {
+    expect(new Date(actual.scores_at).getTime()).toBe(new Date(expected.scores_at).getTime());
+  }
+  expect(actual.category_codes).toEqual(expected.category_codes);
+  expect(actual.brand_codes).toEqual(expected.brand_codes);
+  const close = (a: number[], b: number[]) => {
+    expect(a.length).toBe(b.length);
+    a.forEach((value, i) =>
+      expect(Math.abs(Number(value) - Number(b[i]))).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(Number(b[i])))),
+    );
+  };
+  close(actual.category_scores, expected.category_scores);
+  close(actual.brand_scores, expected.brand_scores);
+  close(actual.band_scores, expected.band_scores);
 }
 
 /** The cut points and means of the latest refresh, which the one-member path scores against. */

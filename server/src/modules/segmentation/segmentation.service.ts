@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { execute, executePrepared, withTransaction, type Database, type Executor, type Tx } from '../../db';
 import type { ServerContext } from '../../server';
 import { AppError } from '../../errors';
+import { idArray } from '../orders/orders.repo';
 import { segmentationConfigAt } from './segmentation.repo';
 import {
   AGGREGATES_STATE_SQL,
@@ -17,6 +18,9 @@ import {
   recordRefreshAsOfSql,
   statsSql,
   upsertAggregatesSql,
+  foldMemberPreferencesSql,
+  memberPreferencesFromHistorySql,
+  rebuildPreferencesSql,
   type AggregatesState,
   type MemberScope,
   type RefreshSource,
@@ -154,6 +158,8 @@ async function refreshIn(tx: Tx, options: RefreshOptions, now: Date): Promise<Re
     sql.raw(`select r_cuts, f_cuts, m_cuts, layer_cuts, buyers, r_sum::text as r_sum, f_sum::text as f_sum,
       m_sum::text as m_sum from (${statsSql(stats)}) s`),
   );
+  // From history the preference scores are rebuilt first; classification ranks them.
+  if (source === 'history') for (const statement of rebuildPreferencesSql(asOf, config)) await run(tx, statement);
   const statements = classifySql(asOf, config, all, { kind: 'values', values: values ?? null }, runId, source);
   for (const statement of statements.slice(0, -1)) await run(tx, statement);
   const [classified] = await execute<{ written: number; changes: number }>(tx, sql.raw(statements.at(-1) ?? ''));
@@ -193,21 +199,52 @@ export async function refreshSegments(target: RefreshTarget, options: RefreshOpt
 }
 
 /**
+ * What changed about a member's orders, for the one-member update: the orders that became counted (paid, not
+ * fully refunded) and those that were fully refunded in this transaction. Their lines are added to or taken from
+ * the member's stored preference scores; nothing else of the member's history is read for preferences.
+ */
+export interface MemberOrderChanges {
+  counted?: readonly number[];
+  fullyRefunded?: readonly number[];
+}
+
+async function runOneMember(tx: Tx, statement: string, leading: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  // Prepared once per connection: planning these statements costs several times their execution.
+  const { text, params } = parameteriseInstants(statement, leading);
+  return executePrepared(tx, `member-segments-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, params);
+}
+
+/**
  * One member's aggregates and classifications as of `now`, against the cut points and means of the last refresh
- * (shared scoreMember semantics), in the caller's transaction — after a paid order or a settled refund. The tier
- * is not touched: the paid-order flow and the tier review own it. Without any stored stats the RFM fields stay
- * empty until the first refresh.
+ * (shared scoreMember semantics), in the caller's transaction — after a paid order or a settled refund, naming
+ * the orders whose lines count anew or no longer. The order aggregates are re-counted from the member's orders;
+ * the activity score is the stored one (the events keep it current) decayed to now; the preference scores are the
+ * stored ones decayed to now with the named orders' lines folded in (built from the member's history once, when
+ * none are stored). The tier is not touched: the paid-order flow and the tier review own it. Without any stored
+ * stats the RFM fields stay empty until the first refresh.
  *
  * @example
- * await withTransaction(database, async (tx) => { ...; await updateMemberDerived(tx, memberId, now); });
+ * await withTransaction(database, async (tx) => { ...; await updateMemberDerived(tx, memberId, now, { counted: [orderId] }); });
  */
-export async function updateMemberDerived(tx: Tx, memberId: number, now: Date, config?: SegmentationConfig): Promise<void> {
+export async function updateMemberDerived(
+  tx: Tx,
+  memberId: number,
+  now: Date,
+  changes: MemberOrderChanges = {},
+  config?: SegmentationConfig,
+): Promise<void> {
+  if (!Number.isSafeInteger(memberId)) throw new RangeError(`memberId must be an integer, got ${memberId}`);
   const rules = config ?? (await segmentationConfigAt(tx, now));
   const one: MemberScope = { kind: 'one', memberId };
-  const statements = [...upsertAggregatesSql(now, rules, one, now), ...classifySql(now, rules, one, { kind: 'latest' }, null)];
-  for (const statement of statements) {
-    // Prepared once per connection: planning these statements costs several times their execution.
-    const { text, params } = parameteriseInstants(statement, memberId);
-    await executePrepared(tx, `member-segments-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, params);
+  for (const statement of upsertAggregatesSql(now, rules, one, now)) await runOneMember(tx, statement, [memberId]);
+  const [stored] = await runOneMember(tx, 'select 1 as stored from member_preferences where member_id = $1::int8 for update', [
+    memberId,
+  ]);
+  if (stored) {
+    const folded = [idArray(changes.counted ?? []), idArray(changes.fullyRefunded ?? [])];
+    await runOneMember(tx, foldMemberPreferencesSql(now, rules), [memberId, ...folded]);
+  } else {
+    await runOneMember(tx, memberPreferencesFromHistorySql(now, rules, memberId), [memberId]);
   }
+  for (const statement of classifySql(now, rules, one, { kind: 'latest' }, null)) await runOneMember(tx, statement, [memberId]);
 }
