@@ -229,6 +229,59 @@ for (const kind of DATABASE_KINDS) {
       );
       await expect(outcome).rejects.toBeInstanceOf(RollBack);
     }, 120_000);
+
+    it('event batches and paid orders of one member running at once both reach the stored scores, without deadlock', async () => {
+      const at = addDays(REFRESHED_AT, 5);
+      const [member] = await execute<{ member_id: number }>(
+        database().db,
+        sql`select member_id from member_preferences order by member_id desc limit 1`,
+      );
+      if (!member) throw new Error('no member with preferences');
+      const [product] = await execute<{ id: number }>(database().db, sql`select id from products order by id limit 1`);
+      const rounds = Array.from({ length: 12 }, (_, i) => i);
+      const results = await Promise.allSettled(
+        rounds.flatMap((i) => [
+          recordEvents(
+            database(),
+            member.member_id,
+            [
+              {
+                type: 'product_view' as const,
+                clientEventId: `race-${kind}-${i}`,
+                occurredAt: new Date(at.getTime() - i * 1000).toISOString(),
+                productId: product?.id ?? 1,
+              },
+            ],
+            at,
+          ),
+          withTransaction(database(), async (tx) => {
+            const order: NewOrder = { member: 0, daysAgo: 0, amountFen: 1000 + i, refund: 'none', line: i * 7 };
+            const id = await insertPaidOrder(tx, member.member_id, order, at, `race-${kind}-${i}`);
+            // The paid-order flow writes the member's aggregates first, then updates the rest.
+            await tx.execute(sql`update member_metrics set updated_at = ${at} where member_id = ${member.member_id}`);
+            await updateMemberDerived(tx, member.member_id, at, { counted: [id] });
+          }),
+        ]),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const live = await preferenceState(database().db, member.member_id);
+      const liveRow = await metricsRow(database().db, member.member_id);
+      const outcome = withTransaction(
+        database(),
+        async (tx) => {
+          await refreshSegments(tx, { asOf: at, reuseStoredStats: true });
+          expectSameScores(live, await preferenceState(tx, member.member_id));
+          expect(await metricsRow(tx, member.member_id)).toMatchObject({
+            top_categories: liveRow.top_categories,
+            top_brands: liveRow.top_brands,
+            price_band: liveRow.price_band,
+          });
+          throw new RollBack();
+        },
+        { retries: 0 },
+      );
+      await expect(outcome).rejects.toBeInstanceOf(RollBack);
+    }, 120_000);
   });
 }
 

@@ -237,9 +237,13 @@ export async function updateMemberDerived(
   const rules = config ?? (await segmentationConfigAt(tx, now));
   const one: MemberScope = { kind: 'one', memberId };
   for (const statement of upsertAggregatesSql(now, rules, one, now)) await runOneMember(tx, statement, [memberId]);
-  const [stored] = await runOneMember(tx, 'select 1 as stored from member_preferences where member_id = $1::int8 for update', [
-    memberId,
-  ]);
+  // member_metrics before member_preferences: the order an event batch locks them in too.
+  const [stored] = await runOneMember(
+    tx,
+    `with m as (select 1 from member_metrics where member_id = $1::int8 for update)
+      select 1 as stored from member_preferences where member_id = $1::int8 and exists (select 1 from m) for update`,
+    [memberId],
+  );
   if (stored) {
     const folded = [idArray(changes.counted ?? []), idArray(changes.fullyRefunded ?? [])];
     await runOneMember(tx, foldMemberPreferencesSql(now, rules), [memberId, ...folded]);

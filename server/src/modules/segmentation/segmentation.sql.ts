@@ -470,10 +470,12 @@ export function foldMemberPreferencesSql(asOf: Date, config: SegmentationConfig)
  * CTEs stored_preferences and scores (kind, key, score): the member's stored preference scores decayed to asOf
  * plus signal_scores. No stored state → no rows.
  */
-function foldedScoresSql(asOf: Date, config: SegmentationConfig, memberId: string): string {
+function foldedScoresSql(asOf: Date, config: SegmentationConfig, memberId: string, lockedAfter = 'true'): string {
   const at = instantSql(asOf);
   const decay = preferenceDecaySql('st.scores_at', at, config);
-  return `stored_preferences as (select * from member_preferences where member_id = ${memberId} for update),
+  return `stored_preferences as (
+      select * from member_preferences where member_id = ${memberId} and ${lockedAfter} for update
+    ),
     scores as (
       select x.kind, x.key, sum(x.score) as score from (
         select 'category' as kind, u.key, u.score * ${decay} as score
@@ -495,13 +497,15 @@ function foldedScoresSql(asOf: Date, config: SegmentationConfig, memberId: strin
  * For the events just stored (relation `events`, one member's): CTEs that fold their product signals into the
  * member's stored preference state as of `now` and write it, ending in `preference_state` (member_id, scores_at
  * and the score arrays; no row when the member has no stored state — the next purchase builds it from history,
- * these events included). Rank it with preferenceRankingSql.
+ * these events included). Rank it with preferenceRankingSql. The member's member_metrics row is locked before
+ * their member_preferences row, the order a paid order or a refund takes them in, so the two cannot deadlock.
  */
 export function foldEventPreferencesSql(now: Date, config: SegmentationConfig, memberId: number, events: string): string {
   if (!Number.isSafeInteger(memberId)) throw new RangeError(`memberId must be an integer, got ${memberId}`);
   const at = instantSql(now);
   return `${signalScoresSql(now, config, { kind: 'events', relation: events })},
-    ${foldedScoresSql(now, config, `${memberId}::int8`)},
+    metrics_locked as (select 1 from member_metrics where member_id = ${memberId}::int8 for update),
+    ${foldedScoresSql(now, config, `${memberId}::int8`, 'exists (select 1 from metrics_locked)')},
     preference_state as (
       select ${memberId}::int8 as member_id, ${at} as scores_at, ${preferenceArraysSql('scores')} from scores
       having exists (select 1 from stored_preferences)
