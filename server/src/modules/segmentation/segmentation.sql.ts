@@ -1,8 +1,9 @@
 /**
- * The set-based statements of a segment refresh, compiled from the shared SQL builders. Every statement takes
- * a member filter, so the nightly batch (all members) and the one-member update after an order or a refund run
- * the very same SQL and cannot drift apart. Only server-chosen expressions, ISO instants and validated config
- * numbers reach the SQL text.
+ * The set-based statements of a segment refresh, compiled from the shared SQL builders. The aggregation and
+ * the classification take a member filter, so the nightly batch (all members) and the one-member update after an
+ * order or a refund run the very same SQL and cannot drift apart; preference scores are summed by the same
+ * builder from a member's history or from only the signals folded into their stored scores. Only server-chosen
+ * expressions, ISO instants and validated config numbers reach the SQL text.
  */
 import {
   activityDecayFactorSql,
@@ -107,8 +108,8 @@ export function recencyDaysSql(at: string): string {
  *   can be replayed (an import, a changed rule);
  * - `orders`: the order aggregates re-computed from the orders for the members whose paid orders were written
  *   (marked by a trigger) or left a window since the aggregates' last as-of — everyone else's already equal a
- *   fresh aggregation; activity decayed forward from the score the events keep current, preferences as the last
- *   purchase or history rebuild left them — the nightly run;
+ *   fresh aggregation; activity decayed forward from the score the events keep current, preferences as purchases,
+ *   refunds and events keep them — the nightly run;
  * - `aggregates`: the stored per-member aggregates only (windows as of their last update), re-scored and
  *   re-classified as of the instant.
  * The last two need an as-of instant no earlier than the stored state (a refresh refuses otherwise).
@@ -517,18 +518,16 @@ export function foldEventPreferencesSql(now: Date, config: SegmentationConfig, m
     )`;
 }
 
-/** Top categories, top brands and price band as of `at` from a preference state aliased `ps` (see below). */
-export function preferenceRankingSql(at: Date, config: SegmentationConfig): { categories: string; brands: string; band: string } {
-  return rankedPreferencesSql(instantSql(at), config);
-}
-
 /**
  * The member's top categories, top brands and price band as of `at` from their stored preference state `ps`
  * (shared preferencesFrom): scores decayed from the state's instant and rounded to 6 decimals, only positive
  * ones, ties by code in "C" order (bands: the earlier of low, mid, high). No state → none.
  */
-function rankedPreferencesSql(at: string, config: SegmentationConfig): { categories: string; brands: string; band: string } {
-  const decay = preferenceDecaySql('ps.scores_at', at, config);
+export function preferenceRankingSql(
+  asOf: Date,
+  config: SegmentationConfig,
+): { categories: string; brands: string; band: string } {
+  const decay = preferenceDecaySql('ps.scores_at', instantSql(asOf), config);
   const rounded = `round((u.score * ${decay})::numeric, 6)`;
   const top = (codes: string, scores: string, limit: number) =>
     `array(select u.code from unnest(ps.${codes}, ps.${scores}) as u(code, score) where ${rounded} > 0
@@ -591,11 +590,12 @@ const CLASS_COLUMNS = ['rfm_r', 'rfm_f', 'rfm_m', 'rfm_segment', 'value_layer', 
  * chosen stats; lifecycle; behaviour; preferences), all as of `asOf`, in one UPDATE; the same statement records
  * each changed dimension in segment_changes by comparing with the rows as they were before it.
  *
- * With `history` (and always for one member) activity and preferences are recomputed from the events and order
- * lines up to asOf; otherwise the stored activity score is decayed forward to asOf (exponential decay, so this
- * equals the sum over the events) and preferences stay as stored — a uniform decay does not reorder them. Only
- * members whose classification (or, from history, activity or preferences) changes are written, with R and the
- * activity score as of asOf.
+ * With `history` the activity score is recomputed from the events up to asOf (for one member: the stored score,
+ * which the events keep current, decayed to asOf), and the preferences are ranked from member_preferences, which
+ * the caller brought to asOf first (rebuildPreferencesSql, or the one-member fold); otherwise the stored activity
+ * score is decayed forward to asOf (exponential decay, so this equals the sum over the events) and preferences stay
+ * as stored — a uniform decay does not reorder them. Only members whose classification (or, from history, activity
+ * or preferences) changes are written, with R and the activity score as of asOf.
  */
 export function classifySql(
   asOf: Date,
@@ -629,7 +629,7 @@ export function classifySql(
   // Activity from the events for a rebuild; one member's stored score (the events keep it current) decayed forward.
   const fromEvents = source === 'history' && scope.kind !== 'one';
   const signals = fromEvents ? `activity as (${activitySql(asOf, config.behaviour, scope)}),` : '';
-  const ranked = rankedPreferencesSql(at, config);
+  const ranked = preferenceRankingSql(asOf, config);
   // The member's inputs as of asOf, as x: from the events and order lines, or from the stored state.
   const inputs = fromHistory
     ? `${fromEvents ? 'left join activity a on a.member_id = mm.member_id' : ''}

@@ -114,8 +114,8 @@ for (const kind of DATABASE_KINDS) {
     it('refreshing from the orders or the stored aggregates gives what a rebuild from history gives', async () => {
       await refreshSegments(database(), { asOf: NOW });
       const atNow = await snapshot(database(), NOW);
-      // Events after the refresh reach the activity scores through ingestion only (no product events: those
-      // are preference signals, which the fast path keeps as the last purchase left them).
+      // Events after the refresh reach the activity scores through ingestion only (no product events here: they
+      // move the stored preference scores at ingestion, which incremental.test.ts checks against a rebuild).
       const buyers = await execute<{ member_id: number }>(
         database().db,
         sql`select member_id from member_metrics where frequency_365 > 0 order by member_id limit 6`,
