@@ -415,6 +415,8 @@ function preferenceArraysSql(relation: string): string {
       array[${PRICE_BANDS.map(band).join(', ')}]::float8[] as band_scores`;
 }
 
+/** The bands in the order of member_preferences.band_scores (PRICE_BANDS), as a SQL text array. */
+const PRICE_BANDS_ARRAY = `array[${PRICE_BANDS.map((b) => `'${b}'`).join(', ')}]`;
 const PREFERENCE_COLUMNS = ['category_codes', 'category_scores', 'brand_codes', 'brand_scores', 'band_scores'] as const;
 const UPSERT_PREFERENCES = `on conflict (member_id) do update set scores_at = excluded.scores_at,
     ${PREFERENCE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
@@ -461,23 +463,35 @@ export function memberPreferencesFromHistorySql(asOf: Date, config: Segmentation
  */
 export function foldMemberPreferencesSql(asOf: Date, config: SegmentationConfig): string {
   return `with ${signalScoresSql(asOf, config, { kind: 'fold' })},
-    ${foldedScoresSql(asOf, config, '$1::int8')}
-    update member_preferences p set scores_at = ${instantSql(asOf)},
-      (${PREFERENCE_COLUMNS.join(', ')}) = (select ${preferenceArraysSql('scores')} from scores)
-    where p.member_id = $1::int8`;
+    ${foldIntoStoredSql(asOf, config, '$1::int8')}
+    select 1`;
 }
 
 /**
- * CTEs stored_preferences and scores (kind, key, score): the member's stored preference scores decayed to asOf
- * plus signal_scores. No stored state → no rows.
+ * For the events just stored (relation `events`, one member's): CTEs that fold their product signals into the
+ * member's stored preference state as of `now` and write it, ending in `preference_state` (no row when the member
+ * has no stored state — the next purchase builds it from history, these events included). Rank it with
+ * preferenceRankingSql. The member's member_metrics row is locked before their member_preferences row, the order
+ * a paid order or a refund takes them in, so the two cannot deadlock.
  */
-function foldedScoresSql(asOf: Date, config: SegmentationConfig, memberId: string, lockedAfter = 'true'): string {
+export function foldEventPreferencesSql(now: Date, config: SegmentationConfig, memberId: number, events: string): string {
+  if (!Number.isSafeInteger(memberId)) throw new RangeError(`memberId must be an integer, got ${memberId}`);
+  return `${signalScoresSql(now, config, { kind: 'events', relation: events })},
+    metrics_locked as (select 1 from member_metrics where member_id = ${memberId}::int8 for update),
+    ${foldIntoStoredSql(now, config, `${memberId}::int8`, 'exists (select 1 from metrics_locked)')}`;
+}
+
+/**
+ * CTEs folding signal_scores into the member's stored preference state: stored_preferences (locked, read once
+ * `lockedAfter` holds), preference_state (member_id, scores_at = asOf and the score arrays: the stored scores
+ * decayed to asOf plus signal_scores; no row without a stored state) and preference_written, which stores it.
+ */
+function foldIntoStoredSql(asOf: Date, config: SegmentationConfig, memberId: string, lockedAfter = 'true'): string {
   const at = instantSql(asOf);
   const decay = preferenceDecaySql('st.scores_at', at, config);
   return `stored_preferences as (
       select * from member_preferences where member_id = ${memberId} and ${lockedAfter} for update
-    ),
-    scores as (
+    ), scores as (
       select x.kind, x.key, sum(x.score) as score from (
         select 'category' as kind, u.key, u.score * ${decay} as score
           from stored_preferences st cross join lateral unnest(st.category_codes, st.category_scores) as u(key, score)
@@ -486,29 +500,12 @@ function foldedScoresSql(asOf: Date, config: SegmentationConfig, memberId: strin
           from stored_preferences st cross join lateral unnest(st.brand_codes, st.brand_scores) as u(key, score)
         union all
         select 'band', u.key, u.score * ${decay}
-          from stored_preferences st
-            cross join lateral unnest(array[${PRICE_BANDS.map((b) => `'${b}'`).join(', ')}], st.band_scores) as u(key, score)
+          from stored_preferences st cross join lateral unnest(${PRICE_BANDS_ARRAY}, st.band_scores) as u(key, score)
         union all
-        select s.kind, s.key, s.score from signal_scores s where exists (select 1 from stored_preferences)
+        select s.kind, s.key, s.score from signal_scores s
       ) x group by x.kind, x.key
-    )`;
-}
-
-/**
- * For the events just stored (relation `events`, one member's): CTEs that fold their product signals into the
- * member's stored preference state as of `now` and write it, ending in `preference_state` (member_id, scores_at
- * and the score arrays; no row when the member has no stored state — the next purchase builds it from history,
- * these events included). Rank it with preferenceRankingSql. The member's member_metrics row is locked before
- * their member_preferences row, the order a paid order or a refund takes them in, so the two cannot deadlock.
- */
-export function foldEventPreferencesSql(now: Date, config: SegmentationConfig, memberId: number, events: string): string {
-  if (!Number.isSafeInteger(memberId)) throw new RangeError(`memberId must be an integer, got ${memberId}`);
-  const at = instantSql(now);
-  return `${signalScoresSql(now, config, { kind: 'events', relation: events })},
-    metrics_locked as (select 1 from member_metrics where member_id = ${memberId}::int8 for update),
-    ${foldedScoresSql(now, config, `${memberId}::int8`, 'exists (select 1 from metrics_locked)')},
-    preference_state as (
-      select ${memberId}::int8 as member_id, ${at} as scores_at, ${preferenceArraysSql('scores')} from scores
+    ), preference_state as (
+      select ${memberId} as member_id, ${at} as scores_at, ${preferenceArraysSql('scores')} from scores
       having exists (select 1 from stored_preferences)
     ), preference_written as (
       update member_preferences p set scores_at = ps.scores_at,
@@ -535,7 +532,7 @@ export function preferenceRankingSql(
   return {
     categories: top('category_codes', 'category_scores', config.preferences.topCategories),
     brands: top('brand_codes', 'brand_scores', config.preferences.topBrands),
-    band: `(select u.code from unnest(array[${PRICE_BANDS.map((b) => `'${b}'`).join(', ')}], ps.band_scores)
+    band: `(select u.code from unnest(${PRICE_BANDS_ARRAY}, ps.band_scores)
         with ordinality as u(code, score, position)
       where ${rounded} > 0 order by ${rounded} desc, u.position limit 1)`,
   };
