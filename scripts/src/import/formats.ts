@@ -13,6 +13,7 @@
 import { fromShanghai, shanghaiParts } from '@member-ops/shared/time/index';
 import { yuanToFen } from '@member-ops/shared/money/index';
 import { onlineRetailCategory } from './categories';
+import { ImportError } from './errors';
 
 export const IMPORT_FORMATS = ['online-retail', 'csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -35,7 +36,14 @@ export interface ImportLine {
   isReturn: boolean;
 }
 
-export type ParsedRecord = { kind: 'line'; value: ImportLine } | { kind: 'no-customer' } | { kind: 'rejected'; reason: string };
+/** A rejected record: `problem` names the kind (for counting), `reason` says what exactly was wrong. */
+export interface RejectedRecord {
+  kind: 'rejected';
+  problem: string;
+  reason: string;
+}
+
+export type ParsedRecord = { kind: 'line'; value: ImportLine } | { kind: 'no-customer' } | RejectedRecord;
 
 export interface RecordParser {
   /** Parses the fields of data line `line` (1-based, counting the header). */
@@ -117,18 +125,18 @@ interface LineFields {
 function validate(
   fields: LineFields,
   line: number,
-): { kind: 'rejected'; reason: string } | Omit<ImportLine, 'categoryCode' | 'categoryName' | 'brand' | 'region'> {
-  const reject = (reason: string) => ({ kind: 'rejected' as const, reason });
+): RejectedRecord | Omit<ImportLine, 'categoryCode' | 'categoryName' | 'brand' | 'region'> {
+  const reject = (problem: string, reason = problem): RejectedRecord => ({ kind: 'rejected', problem, reason });
   if (fields.orderNo === '') return reject('missing order number');
-  if (!CUSTOMER_ID.test(fields.customerId)) return reject(`bad customer id "${fields.customerId}"`);
+  if (!CUSTOMER_ID.test(fields.customerId)) return reject('bad customer id', `bad customer id "${fields.customerId}"`);
   if (fields.sku === '') return reject('missing SKU / StockCode');
   const at = parseShopTime(fields.at);
-  if (!at) return reject(`bad date "${fields.at}"`);
+  if (!at) return reject('bad date', `bad date "${fields.at}"`);
   const quantity = parseQuantity(fields.quantity);
-  if (quantity === null || quantity === 0) return reject(`bad quantity "${fields.quantity}"`);
+  if (quantity === null || quantity === 0) return reject('bad quantity', `bad quantity "${fields.quantity}"`);
   const price = parsePrice(fields.unitPrice);
-  if (!price) return reject(`bad unit price "${fields.unitPrice}"`);
-  if (!price.positive) return reject(`unit price must be above zero, got ${fields.unitPrice}`);
+  if (!price) return reject('bad unit price', `bad unit price "${fields.unitPrice}"`);
+  if (!price.positive) return reject('unit price not above zero', `unit price must be above zero, got ${fields.unitPrice}`);
   if (fields.isReturn && quantity > 0) return reject('a cancellation or return must have a negative quantity');
   if (!fields.isReturn && quantity < 0) return reject('negative quantity outside a cancellation');
   return {
@@ -149,13 +157,20 @@ function columnIndexes(header: readonly string[], names: readonly string[]): Map
   return new Map(names.map((name) => [name, trimmed.indexOf(name)]));
 }
 
-/** The parser for `format`, given the file's header; throws when required columns are missing. */
+/** The parser for `format`, given the file's header; an ImportError when required columns are missing. */
 export function recordParser(format: ImportFormat, header: readonly string[]): RecordParser {
   const names: readonly string[] = format === 'online-retail' ? ONLINE_RETAIL_COLUMNS : [...CSV_REQUIRED, ...CSV_OPTIONAL];
   const index = columnIndexes(header, names);
   const required: readonly string[] = format === 'online-retail' ? ONLINE_RETAIL_COLUMNS : CSV_REQUIRED;
   const missing = required.filter((name) => index.get(name) === -1);
-  if (missing.length > 0) throw new Error(`the header lacks the ${format} column(s) ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    // eslint-disable-next-line no-control-regex -- a binary file's first bytes must not reach the terminal
+    const found = header.join(',').replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+    throw new ImportError(
+      `the header lacks the ${format} column(s) ${missing.join(', ')} (it reads "${found.length > 120 ? `${found.slice(0, 120)}…` : found}"); ` +
+        'check --format (online-retail or csv) and that the first line is the header; nothing was imported',
+    );
+  }
   const width = header.length;
   const field = (fields: readonly string[], name: string) => {
     const i = index.get(name) ?? -1;
@@ -163,7 +178,8 @@ export function recordParser(format: ImportFormat, header: readonly string[]): R
   };
   return {
     parse(fields, line) {
-      if (fields.length !== width) return { kind: 'rejected', reason: `expected ${width} columns, got ${fields.length}` };
+      if (fields.length !== width)
+        return { kind: 'rejected', problem: 'wrong column count', reason: `expected ${width} columns, got ${fields.length}` };
       const onlineRetail = format === 'online-retail';
       const customerId = field(fields, onlineRetail ? 'CustomerID' : 'customer_id');
       if (customerId === '') return { kind: 'no-customer' };
@@ -192,7 +208,7 @@ export function recordParser(format: ImportFormat, header: readonly string[]): R
         };
       }
       const category = field(fields, 'category');
-      if (category === '') return { kind: 'rejected', reason: 'missing category' };
+      if (category === '') return { kind: 'rejected', problem: 'missing category', reason: 'missing category' };
       const brand = field(fields, 'brand');
       const region = field(fields, 'region');
       return {

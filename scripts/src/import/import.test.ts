@@ -11,7 +11,7 @@ import { DATABASE_KINDS, type Database, execute } from '../../../server/src/db';
 import { createTestDatabase, type TestDatabase } from '../../../server/src/testing/database';
 import { parseCsvLine } from './csv';
 import { readFileLines } from './read';
-import { formatReport, importOrders, type ImportResult } from './index';
+import { formatReport, ImportError, importOrders, type ImportResult } from './index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SAMPLE = path.join(here, 'fixtures/online-retail-sample.csv');
@@ -42,8 +42,10 @@ for (const kind of DATABASE_KINDS) {
     };
     beforeAll(async () => {
       test = await createTestDatabase(kind);
-      first = await importOrders(test.database, SAMPLE, { format: 'online-retail', asMembers: true });
-      second = await importOrders(test.database, SAMPLE, { format: 'online-retail', asMembers: true });
+      // The sample's 5 bad lines of 18 are more than the default share allowed.
+      const options = { format: 'online-retail', asMembers: true, maxRejectedShare: 0.5 } as const;
+      first = await importOrders(test.database, SAMPLE, options);
+      second = await importOrders(test.database, SAMPLE, options);
     }, SETUP_MS);
     afterAll(() => test?.cleanup(), SETUP_MS);
 
@@ -157,11 +159,29 @@ for (const kind of DATABASE_KINDS) {
 
     it('rejects lines of unknown customers without --as-members, then imports them with it', async () => {
       if (!test) throw new Error('database not ready');
-      const without = await importOrders(test.database, POS_EXPORT, { format: 'csv', source: 'pos', asMembers: false });
+      const refused = await importOrders(test.database, POS_EXPORT, { format: 'csv', source: 'pos', asMembers: false }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(ImportError);
+      expect((refused as ImportError).message).toMatch(/^4 of 5 lines with a customer \(80\.0 %\) were rejected, more than the 10 % allowed/);
+      expect((refused as ImportError).report.map((r) => r.line)).toEqual([2, 3, 4, 6]);
+      expect(await counts(test.database)).toMatchObject({ members: 0, skus: 0, orders: 0, refunds: 0 });
+      const without = await importOrders(test.database, POS_EXPORT, {
+        format: 'csv',
+        source: 'pos',
+        asMembers: false,
+        maxRejectedShare: 1,
+      });
       expect(without.summary.inserted.orders).toBe(0);
       expect(without.report.map((r) => r.line)).toEqual([2, 3, 4, 5, 6]);
       expect(without.report[0]?.reason).toMatch(/not a member/);
-      const withMembers = await importOrders(test.database, POS_EXPORT, { format: 'csv', source: 'pos', asMembers: true });
+      const withMembers = await importOrders(test.database, POS_EXPORT, {
+        format: 'csv',
+        source: 'pos',
+        asMembers: true,
+        maxRejectedShare: 0.5,
+      });
       expect(withMembers.summary).toMatchObject({
         saleLines: 3,
         customers: 2,

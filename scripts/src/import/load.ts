@@ -3,14 +3,10 @@
  * (members.openid, categories.code, skus.sku_code, orders.order_no) with ON CONFLICT DO NOTHING, and order
  * lines and payments are only written for orders this run created, so a second run of the same file adds nothing.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { execute, type Executor } from '../../../server/src/db';
+import { EXAMPLES_PER_PROBLEM, type Rejection, type RejectionLog } from './rejections';
 import { STAGING_TABLE } from './staging';
-
-export interface Rejection {
-  line: number;
-  reason: string;
-}
 
 /** The openid of an imported customer: `import:<source>:<customer id>`. */
 export function importedOpenidPrefix(source: string): string {
@@ -22,38 +18,56 @@ export function importedOrderNoPrefix(source: string): string {
   return `${source}:`;
 }
 
-async function removeLines(executor: Executor, lines: readonly number[]): Promise<void> {
-  if (lines.length === 0) return;
-  await executor.execute(sql`delete from ${sql.raw(STAGING_TABLE)} where line = any(${sql.param(lines)}::int4[])`);
+/**
+ * Removes the staged lines matching `where` (SQL over the staging table as `l`) and records them as rejected
+ * for `problem`, each with the reason `reasonSql` computes: counted in the database, with at most
+ * EXAMPLES_PER_PROBLEM examples brought back, however many lines match.
+ */
+async function rejectStaged(executor: Executor, log: RejectionLog, problem: string, where: SQL, reasonSql: SQL): Promise<number> {
+  const [row] = await execute<{ rejected: number; lines: number[] | null; reasons: string[] | null }>(
+    executor,
+    sql`with gone as (
+        delete from ${sql.raw(STAGING_TABLE)} l where ${where} returning l.line, ${reasonSql} as reason
+      ), examples as (select line, reason from gone order by line limit ${EXAMPLES_PER_PROBLEM})
+      select (select count(*) from gone)::int as rejected,
+        (select array_agg(line order by line) from examples) as lines,
+        (select array_agg(reason order by line) from examples) as reasons`,
+  );
+  const rejected = row?.rejected ?? 0;
+  const reasons = row?.reasons ?? [];
+  log.addCounted(
+    problem,
+    rejected,
+    (row?.lines ?? []).map((line, i) => ({ line, reason: reasons[i] ?? problem })),
+  );
+  return rejected;
 }
 
 /**
  * Orders whose sale lines name different customers cannot be attributed to one member: all their lines are
- * rejected. Returns the rejections (and removes those lines from staging).
+ * rejected (removed from staging and recorded in `log`).
  */
-export async function rejectMixedCustomerOrders(executor: Executor): Promise<Rejection[]> {
-  const rows = await execute<{ line: number; order_no: string }>(
+export async function rejectMixedCustomerOrders(executor: Executor, log: RejectionLog): Promise<void> {
+  await rejectStaged(
     executor,
-    sql.raw(`select line, order_no from ${STAGING_TABLE} where not is_return and order_no in (
-        select order_no from ${STAGING_TABLE} where not is_return group by order_no having count(distinct customer) > 1)
-      order by line`),
+    log,
+    'order with lines of several customers',
+    sql.raw(`not l.is_return and l.order_no in (
+        select order_no from ${STAGING_TABLE} where not is_return group by order_no having count(distinct customer) > 1)`),
+    sql`'order ' || l.order_no || ' has lines of several customers'`,
   );
-  await removeLines(
-    executor,
-    rows.map((r) => r.line),
-  );
-  return rows.map((r) => ({ line: r.line, reason: `order ${r.order_no} has lines of several customers` }));
 }
 
 /**
  * With `asMembers`, creates a member for every customer with a sale line (registered at their first
- * purchase); without it, rejects the lines of customers who are not members yet.
+ * purchase); without it, rejects the lines of customers who are not members yet (recorded in `log`).
  */
 export async function resolveMembers(
   executor: Executor,
   source: string,
   asMembers: boolean,
-): Promise<{ created: number; rejections: Rejection[] }> {
+  log: RejectionLog,
+): Promise<{ created: number }> {
   const prefix = sql.param(importedOpenidPrefix(source));
   if (asMembers) {
     const [row] = await execute<{ created: number }>(
@@ -65,26 +79,22 @@ export async function resolveMembers(
           on conflict (openid) do nothing returning 1)
         select count(*)::int as created from created`,
     );
-    return { created: row?.created ?? 0, rejections: [] };
+    return { created: row?.created ?? 0 };
   }
-  const unknown = await execute<{ line: number; customer: string }>(
+  await rejectStaged(
     executor,
-    sql`select l.line, l.customer from ${sql.raw(STAGING_TABLE)} l
-      where not l.is_return and not exists (select 1 from members m where m.openid = ${prefix} || l.customer)
-      order by l.line`,
+    log,
+    NOT_A_MEMBER,
+    sql`not l.is_return and not exists (select 1 from members m where m.openid = ${prefix} || l.customer)`,
+    sql`'customer ' || l.customer || ' is not a member (add --as-members to create imported customers)'`,
   );
-  await removeLines(
-    executor,
-    unknown.map((r) => r.line),
-  );
-  return {
-    created: 0,
-    rejections: unknown.map((r) => ({
-      line: r.line,
-      reason: `customer ${r.customer} is not a member (add --as-members to create imported customers)`,
-    })),
-  };
+  return { created: 0 };
 }
+
+/** The problem of lines whose customer is not a member, imported without --as-members. */
+export const NOT_A_MEMBER = 'customer is not a member (add --as-members)';
+
+export type { Rejection };
 
 export interface CatalogueCounts {
   categories: number;

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { RefundLine } from '../../../server/src/db/schema';
 import { execute, type Executor } from '../../../server/src/db';
 import { importedOpenidPrefix } from './load';
-import type { Rejection } from './load';
+import type { Rejection } from './rejections';
 import { STAGING_TABLE } from './staging';
 
 export interface ReturnLine {
@@ -46,10 +46,15 @@ export interface PlannedRefund {
   lines: RefundLine[];
 }
 
+/** A return line whose units (all, or `partly` some) match no earlier purchase. */
+export interface UnmatchedReturn extends Rejection {
+  partly: boolean;
+}
+
 export interface ReturnPlan {
   refunds: PlannedRefund[];
   matchedLines: number;
-  unmatched: Rejection[];
+  unmatched: UnmatchedReturn[];
 }
 
 const key = (customer: string, sku: string) => `${customer}\u0000${sku}`;
@@ -63,7 +68,7 @@ export function planReturns(returns: readonly ReturnLine[], purchases: readonly 
     candidates.set(key(purchase.customer, purchase.sku), list);
   }
   const refunds = new Map<string, PlannedRefund>();
-  const unmatched: Rejection[] = [];
+  const unmatched: UnmatchedReturn[] = [];
   let matchedLines = 0;
   const ordered = [...returns].sort((a, b) => a.at.getTime() - b.at.getTime() || a.line - b.line);
   for (const ret of ordered) {
@@ -98,11 +103,19 @@ export function planReturns(returns: readonly ReturnLine[], purchases: readonly 
       refunds.set(refundKey, refund);
     }
     if (need === ret.quantity)
-      unmatched.push({ line: ret.line, reason: `return of ${ret.sku} matches no earlier purchase by customer ${ret.customer}` });
+      unmatched.push({
+        line: ret.line,
+        reason: `return of ${ret.sku} matches no earlier purchase by customer ${ret.customer}`,
+        partly: false,
+      });
     else {
       matchedLines++;
       if (need > 0)
-        unmatched.push({ line: ret.line, reason: `${need} of ${ret.quantity} returned units match no earlier purchase` });
+        unmatched.push({
+          line: ret.line,
+          reason: `${need} of ${ret.quantity} returned units match no earlier purchase`,
+          partly: true,
+        });
     }
   }
   // A refund of nothing (the purchase cost 0 fen) cannot be recorded; its units stay unrefunded.
@@ -115,6 +128,8 @@ export interface ReturnCounts {
   refunds: number;
   /** Return lines of documents an earlier run already imported. */
   alreadyImportedLines: number;
+  /** Return lines with units (all or some) that match no earlier purchase; listed in the report. */
+  unmatchedLines: number;
 }
 
 /** `<source>:<return no>:<order id>`; the order id is last so the return number may contain colons. */
@@ -125,7 +140,7 @@ function refundNo(source: string, refund: PlannedRefund): string {
 export async function importReturns(
   executor: Executor,
   source: string,
-): Promise<{ counts: ReturnCounts; unmatched: Rejection[] }> {
+): Promise<{ counts: ReturnCounts; unmatched: UnmatchedReturn[] }> {
   const openid = sql.param(importedOpenidPrefix(source));
   const staged = await execute<{
     line: number;
@@ -201,6 +216,7 @@ export async function importReturns(
       matchedLines: plan.matchedLines,
       refunds,
       alreadyImportedLines: staged.length - returns.length,
+      unmatchedLines: plan.unmatched.length,
     },
     unmatched: plan.unmatched,
   };
