@@ -164,7 +164,9 @@ for (const kind of DATABASE_KINDS) {
         (error: unknown) => error,
       );
       expect(refused).toBeInstanceOf(ImportError);
-      expect((refused as ImportError).message).toMatch(/^4 of 5 lines with a customer \(80\.0 %\) were rejected, more than the 10 % allowed/);
+      expect((refused as ImportError).message).toMatch(
+        /^4 of 5 lines with a customer \(80\.0 %\) were rejected, more than the 10 % allowed/,
+      );
       expect((refused as ImportError).report.map((r) => r.line)).toEqual([2, 3, 4, 6]);
       expect(await counts(test.database)).toMatchObject({ members: 0, skus: 0, orders: 0, refunds: 0 });
       const without = await importOrders(test.database, POS_EXPORT, {
