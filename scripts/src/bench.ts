@@ -11,24 +11,35 @@ import { runCheckoutBench } from './bench/checkout';
 import { runEventsBench } from './bench/events';
 import { runMembersBench } from './bench/members';
 import { runSegmentsBench, SEGMENT_BENCH_SIZES } from './bench/segments';
+import { describeError, UsageError } from './lib/cli';
 import { ensurePostgresServer } from './lib/postgres-server';
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    db: { type: 'string', default: 'both' },
-    clients: { type: 'string', default: '4' },
-    batches: { type: 'string', default: '200' },
-    orders: { type: 'string' },
-    concurrency: { type: 'string', default: '4' },
-    /** Segments bench sizes; default per database (SEGMENT_BENCH_SIZES). `--orders` also sizes the checkout bench. */
-    members: { type: 'string' },
-    /** Segments and members benches: run on this already generated shop (PostgreSQL URL) instead of a fresh one. */
-    'database-url': { type: 'string' },
-    /** Campaigns bench: outbox rows drained through the sandbox WeChat. */
-    deliveries: { type: 'string' },
-  },
-});
+/** The options; a bad one ends the process with one line, like every other failure. */
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        only: { type: 'string' },
+        db: { type: 'string', default: 'both' },
+        clients: { type: 'string', default: '4' },
+        batches: { type: 'string', default: '200' },
+        orders: { type: 'string' },
+        concurrency: { type: 'string', default: '4' },
+        /** Segments bench sizes; default per database (SEGMENT_BENCH_SIZES). `--orders` also sizes the checkout bench. */
+        members: { type: 'string' },
+        /** Segments and members benches: run on this already generated shop (PostgreSQL URL) instead of a fresh one. */
+        'database-url': { type: 'string' },
+        /** Campaigns bench: outbox rows drained through the sandbox WeChat. */
+        deliveries: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    console.error(`bench: ${describeError(error)}`);
+    process.exit(1);
+  }
+}
+
+const { values } = parseOptions();
 
 const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
 
@@ -36,7 +47,7 @@ function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'memb
   const text = values[name];
   if (text === undefined && fallback !== undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${values[name]}`);
   return n;
 }
 
@@ -92,10 +103,11 @@ const benches: Record<string, () => Promise<unknown[]>> = {
 };
 
 async function main(): Promise<void> {
-  if (kinds.length === 0) throw new Error(`--db must be pglite, postgres or both, got ${values.db}`);
+  if (kinds.length === 0) throw new UsageError(`--db must be pglite, postgres or both, got ${values.db}`);
   const selected = values.only ? values.only.split(',') : Object.keys(benches);
   const unknown = selected.filter((name) => !(name in benches));
-  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
+  if (unknown.length > 0)
+    throw new UsageError(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
   const pg = await ensurePostgresServer((line) => process.stderr.write(`bench: ${line}\n`));
   process.env.TEST_PG_URL = pg.url;
   const report: Record<string, unknown> = {
@@ -117,6 +129,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(`bench: ${describeError(err, [UsageError])}`);
   process.exit(1);
 });

@@ -18,6 +18,7 @@ import {
   summarizeClvTransactions,
   type ClvTransaction,
 } from '@member-ops/shared';
+import { describeError } from './lib/cli';
 
 export const INPUT_FORMATS = ['csv', 'cdnow', 'cdnow-master'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -32,7 +33,7 @@ const USAGE = `usage: npm run clv -- --transactions FILE [--format csv|cdnow|cdn
   cdnow-master  CDNOW_master.txt: header, then customer id, YYYYMMDD, CDs, dollars
   --calibration-end defaults to the latest purchase date; --unit defaults to week`;
 
-/** A problem with the arguments or the input file: reported on stderr with exit code 2. */
+/** A problem with the arguments or the input file: reported in one line on stderr with exit code 2. */
 export class CliInputError extends Error {
   override name = 'CliInputError';
 }
@@ -210,7 +211,7 @@ function analyse(options: CliOptions, text: string): { output: unknown; diagnost
   return { output, diagnostics };
 }
 
-/** The whole command, minus the process: arguments in, exit code and output text out. */
+/** The whole command, minus the process: arguments in, exit code and output text out (one line on failure). */
 export function runClv(argv: readonly string[]): CliResult {
   try {
     if (argv.includes('--help') || argv.includes('-h')) return { exitCode: 0, stdout: `${USAGE}\n`, stderr: '' };
@@ -225,8 +226,8 @@ export function runClv(argv: readonly string[]): CliResult {
     const { output, diagnostics } = analyse(options, text);
     return { exitCode: 0, stdout: `${JSON.stringify(output)}\n`, stderr: `${diagnostics}\n` };
   } catch (error) {
-    if (error instanceof CliInputError) return { exitCode: 2, stdout: '', stderr: `clv: ${error.message}\n${USAGE}\n` };
-    throw error;
+    if (error instanceof CliInputError) return { exitCode: 2, stdout: '', stderr: `clv: ${error.message} (see --help)\n` };
+    return { exitCode: 1, stdout: '', stderr: `clv: ${describeError(error)}\n` };
   }
 }
 

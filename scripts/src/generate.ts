@@ -81,4 +81,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-runCli(import.meta.url, main, USAGE, [GenerateError]);
+runCli(import.meta.url, main, { command: 'generate', expectedErrors: [GenerateError] });

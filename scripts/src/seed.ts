@@ -103,4 +103,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-runCli(import.meta.url, main, USAGE, [ShopNotEmptyError]);
+runCli(import.meta.url, main, { command: 'seed', expectedErrors: [ShopNotEmptyError] });

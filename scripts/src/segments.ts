@@ -74,4 +74,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-runCli(import.meta.url, main, USAGE);
+runCli(import.meta.url, main, { command: 'segments' });

@@ -2,12 +2,13 @@
  * `npm start`: the whole product on one machine — migrated database (embedded PGlite unless DATABASE_URL is
  * set), the demo shop on first run, the WeChat sandbox and the API.
  */
-import { ConfigError, DEFAULT_H5_DIR, loadConfig } from '../../server/src/config';
+import { DEFAULT_H5_DIR, loadConfig } from '../../server/src/config';
 import { migrate, openDatabase } from '../../server/src/db';
 import { createLogger } from '../../server/src/logger';
 import { phoneKeysFor } from '../../server/src/security/local-keys';
 import { startServer } from '../../server/src/server';
 import pretty from 'pino-pretty';
+import { describeError } from './lib/cli';
 import { ensureConsoleBuild } from './lib/console-build';
 import { ensureH5Build } from './lib/h5-build';
 import { terminalProgress } from './lib/progress';
@@ -71,7 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(err);
+  console.error(`start: ${describeError(err)}`);
   process.exit(1);
 });
