@@ -11,7 +11,7 @@ import { DATABASE_KINDS, type Database, execute } from '../../../server/src/db';
 import { createTestDatabase, type TestDatabase } from '../../../server/src/testing/database';
 import { parseCsvLine } from './csv';
 import { readFileLines } from './read';
-import { formatReport, ImportError, importOrders, type ImportResult } from './index';
+import { EXAMPLES_PER_PROBLEM, formatReport, ImportError, importOrders, type ImportResult } from './index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SAMPLE = path.join(here, 'fixtures/online-retail-sample.csv');
@@ -261,6 +261,60 @@ describe('import:orders on the first 20,000 lines of Online Retail', () => {
           inserted: { members: expected.customers.size, orders: expected.invoices.size, orderItems: expected.sales },
         });
         expect(await counts(test.database)).toMatchObject({ items_total_fen: expected.totalFen });
+      } finally {
+        await test.cleanup();
+      }
+    },
+    SETUP_MS,
+  );
+});
+
+/** A POS export of `lines` sale lines by customers who are not members, plus a few bad lines. */
+async function unknownCustomersExport(dir: string, lines: number): Promise<string> {
+  const file = path.join(dir, `unknown-${lines}.csv`);
+  const out = createWriteStream(file);
+  out.write('order_no,customer_id,sku,title,category,quantity,unit_price,paid_at\n');
+  for (let i = 1; i <= lines; i++) {
+    const row = `U-${Math.ceil(i / 3)},C${Math.ceil(i / 30)},SKU-${i % 97},Tea,tea,1,${i % 7 === 0 ? 0 : 12.5},2026-01-05 10:00\n`;
+    if (!out.write(row)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return file;
+}
+
+describe('import:orders rejecting 150,000 lines (more than fit in one call’s arguments)', () => {
+  const LINES = 150_000;
+  let dir = '';
+  let file = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'import-rejections-'));
+    file = await unknownCustomersExport(dir, LINES);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it.each(DATABASE_KINDS)(
+    'counts every rejection, keeps a bounded set of examples and writes nothing [%s]',
+    async (kind) => {
+      const test = await createTestDatabase(kind);
+      try {
+        const zeroPrice = Math.floor(LINES / 7);
+        const error = await importOrders(test.database, file, { format: 'csv', source: 'pos', asMembers: false }).then(
+          () => undefined,
+          (reason: unknown) => reason,
+        );
+        expect(error).toBeInstanceOf(ImportError);
+        expect((error as ImportError).message).toBe(
+          `all ${LINES.toLocaleString('en-US')} lines with a customer were rejected (customer is not a member (add --as-members): ` +
+            `${(LINES - zeroPrice).toLocaleString('en-US')}; unit price not above zero: ${zeroPrice.toLocaleString('en-US')}); nothing was imported`,
+        );
+        const report = (error as ImportError).report;
+        expect(report).toHaveLength(2 * EXAMPLES_PER_PROBLEM);
+        expect(report.filter((r) => /is not a member/.test(r.reason))[0]).toEqual({
+          line: 2,
+          reason: 'customer C1 is not a member (add --as-members to create imported customers)',
+        });
+        expect(await counts(test.database)).toMatchObject({ members: 0, products: 0, orders: 0 });
       } finally {
         await test.cleanup();
       }
