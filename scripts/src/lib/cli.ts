@@ -57,6 +57,7 @@ export function describeError(error: unknown, expectedErrors: readonly ExpectedE
   if (error.cause instanceof Error && error.message.startsWith('Failed query')) return describeError(error.cause, expectedErrors);
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
+    if (code.startsWith('ERR_PARSE_ARGS')) return firstLine(error.message);
     if (code in CONNECTION_CODES) return `cannot reach the database (${CONNECTION_CODES[code]}): ${firstLine(error.message)}`;
     if ('severity' in error && /^[0-9A-Z]{5}$/.test(code)) return `database error ${code}: ${firstLine(error.message)}`;
     if ('syscall' in error) return firstLine(error.message);
