@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { parseShanghaiDate } from '@member-ops/shared/time/index';
 import { migrate } from '../../server/src/db';
-import { refreshSegments } from '../../server/src/modules/segmentation/index';
+import { countStaleAggregates, refreshSegments } from '../../server/src/modules/segmentation/index';
 import { openCliDatabase, runCli, UsageError } from './lib/cli';
 import { terminalProgress } from './lib/progress';
 
@@ -16,9 +16,22 @@ const USAGE = `Usage: npm run segments -- [options]
   --as-of WHEN         YYYY-MM-DD (start of that Asia/Shanghai day) or an ISO date-time (default: now)
   --source S           history (default: rebuild from orders, order lines and events; any as-of), orders (order
                        aggregates from the orders, activity and preferences as kept) or aggregates (re-classify
-                       the stored aggregates); the last two cannot go back before the last refresh
+                       the stored aggregates; refused while orders written since the last refresh, e.g. by an
+                       import, are not in them); the last two cannot go back before the last refresh
   --database-url URL   a PostgreSQL server (default: DATABASE_URL, else embedded PGlite)
   --data-dir DIR       data folder for PGlite (default: DATA_DIR or .data)`;
+
+/** `--source aggregates` refused because some stored aggregates no longer match their orders. */
+export class StaleAggregatesError extends Error {
+  override name = 'StaleAggregatesError';
+  constructor(readonly staleMembers: number) {
+    super(
+      `--source aggregates refused: the stored order aggregates of ${staleMembers.toLocaleString('en-US')} member(s) ` +
+        'no longer match their orders (orders were written since the last refresh, e.g. by import:orders), so they ' +
+        'would be classified from old figures (new buyers as prospects); run with --source orders (or history) instead',
+    );
+  }
+}
 
 /** "2011-12-10" is that Shanghai day's midnight; anything else must be a full ISO date-time. */
 export function parseAsOf(text: string | undefined, now: Date): Date {
@@ -62,6 +75,10 @@ async function main(argv: string[]): Promise<void> {
   );
   try {
     await migrate(database);
+    if (source === 'aggregates') {
+      const stale = await countStaleAggregates(database.db);
+      if (stale > 0) throw new StaleAggregatesError(stale);
+    }
     const progress = terminalProgress('segments');
     const result = await refreshSegments(database, {
       asOf,
@@ -74,4 +91,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-runCli(import.meta.url, main, { command: 'segments' });
+runCli(import.meta.url, main, { command: 'segments', expectedErrors: [StaleAggregatesError] });

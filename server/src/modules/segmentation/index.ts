@@ -1,4 +1,5 @@
 export {
+  countStaleAggregates,
   refreshSegments,
   updateMemberDerived,
   REFRESH_STAGES,

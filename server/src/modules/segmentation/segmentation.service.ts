@@ -16,6 +16,7 @@ import {
   parameteriseInstants,
   recordAggregatesStateSql,
   recordRefreshAsOfSql,
+  STALE_AGGREGATES_SQL,
   statsSql,
   upsertAggregatesSql,
   foldMemberPreferencesSql,
@@ -196,6 +197,15 @@ export async function refreshSegments(target: RefreshTarget, options: RefreshOpt
   }
   if (isDatabase(target)) return withTransaction(target, (tx) => refreshIn(tx, options, new Date()), { retries: 0 });
   return refreshIn(target, options, new Date());
+}
+
+/**
+ * The members whose stored order aggregates no longer match their orders (see STALE_AGGREGATES_SQL): a refresh
+ * with `source: 'aggregates'` would classify them from old figures; `orders` or `history` re-aggregates them.
+ */
+export async function countStaleAggregates(executor: Executor): Promise<number> {
+  const [row] = await execute<{ stale: number }>(executor, sql.raw(STALE_AGGREGATES_SQL));
+  return row?.stale ?? 0;
 }
 
 /**

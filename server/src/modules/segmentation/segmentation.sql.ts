@@ -241,6 +241,22 @@ export function changedMembersSql(asOf: Date, config: SegmentationConfig, state:
   ];
 }
 
+/**
+ * How many members marked in member_aggregate_changes have stored order aggregates (count, spend, last order)
+ * that differ from their paid orders up to now — orders written without the one-member update, e.g. by an
+ * import. Marks whose member was updated in the same transaction as the order (a payment) agree and do not
+ * count. A refresh from the stored aggregates would classify the members counted here from old figures.
+ */
+export const STALE_AGGREGATES_SQL = `select count(*)::int as stale from member_aggregate_changes c
+  left join member_metrics mm on mm.member_id = c.member_id
+  cross join lateral (
+    select count(*) filter (where not ${FULLY_REFUNDED})::int as orders_total,
+      coalesce(sum(o.paid_fen - o.refunded_fen), 0)::int8 as spend_total_fen,
+      max(o.paid_at) filter (where not ${FULLY_REFUNDED}) as last_order_at
+    from orders o where o.member_id = c.member_id and ${PAID} and o.paid_at <= now()
+  ) a
+  where (mm.orders_total, mm.spend_total_fen, mm.last_order_at) is distinct from (a.orders_total, a.spend_total_fen, a.last_order_at)`;
+
 /** Removes the marks segment_delta read, unless a writer re-marked the member since (a new version). */
 export const CLEAR_CHANGE_MARKS_SQL = `delete from member_aggregate_changes c using pg_temp.segment_delta d
   where c.member_id = d.member_id and c.version = d.version`;
