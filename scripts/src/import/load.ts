@@ -5,8 +5,11 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { execute, type Executor } from '../../../server/src/db';
-import { EXAMPLES_PER_PROBLEM, type Rejection, type RejectionLog } from './rejections';
+import { EXAMPLES_PER_PROBLEM, type RejectionLog } from './rejections';
 import { STAGING_TABLE } from './staging';
+
+/** The problem of lines whose customer is not a member, imported without --as-members. */
+export const NOT_A_MEMBER = 'customer is not a member (add --as-members)';
 
 /** The openid of an imported customer: `import:<source>:<customer id>`. */
 export function importedOpenidPrefix(source: string): string {
@@ -90,11 +93,6 @@ export async function resolveMembers(
   );
   return { created: 0 };
 }
-
-/** The problem of lines whose customer is not a member, imported without --as-members. */
-export const NOT_A_MEMBER = 'customer is not a member (add --as-members)';
-
-export type { Rejection };
 
 export interface CatalogueCounts {
   categories: number;
