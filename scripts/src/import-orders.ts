@@ -115,8 +115,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  // A missing or unreadable file is reported before the database is opened and migrated.
+  // A missing or unreadable file, or a report that cannot be written, is reported before anything is imported.
   await readFileLines(options.file);
+  await writeReport(options.report, []);
   const { database } = await openCliDatabase({ databaseUrl: options.url, dataDir: options.dataDir }, 'member-ops-import');
   try {
     await migrate(database);

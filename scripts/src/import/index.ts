@@ -127,7 +127,7 @@ async function stageFile(
   return { linesRead, skippedNoCustomer };
 }
 
-/** "problem (count), …" for the most frequent problems. */
+/** "problem: count; …" for the most frequent problems. */
 function topProblems(rejections: RejectionLog, count = 3): string {
   return Object.entries(rejections.counts())
     .slice(0, count)

@@ -70,7 +70,8 @@ export function terminalProgress(label: string): ProgressReporter {
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, done, { percent: 0, amount: '' });
+        bar.start(total, done, { percent: progressPercent(done, total), amount: progressAmount(done, total, unit) });
+        return;
       }
       bar?.setTotal(total);
       bar?.update(done, { percent: progressPercent(done, total), amount: progressAmount(done, total, unit) });
