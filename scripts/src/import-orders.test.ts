@@ -10,7 +10,8 @@ import { type CommandResult, nonEmptyLines, runCommand } from './lib/run-command
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.join(here, 'import/fixtures');
-const SETUP_MS = 120_000;
+// Each case starts the command (and, on PGlite, opens and migrates its data folder) several times.
+const SETUP_MS = 240_000;
 
 /** The one line a failed command prints besides progress lines, after checking there is nothing else. */
 function failureLine(result: CommandResult, command: string): string {
