@@ -7,7 +7,8 @@
  * current folder, since the data may sit in a read-only folder) — also when the import fails. Exits 1 with one
  * line on stderr when the file cannot be read, is cut off, has the wrong header or too many rejected lines.
  */
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '../../server/src/db';
@@ -101,6 +102,20 @@ function leftOutLine(summary: ImportSummary, reportFile: string): string | undef
   return `${parts.join('; ')}; see ${reportFile}`;
 }
 
+/** The report can be written: the file if it exists, else its folder (nothing is created yet). */
+async function checkWritable(file: string): Promise<void> {
+  const target = path.resolve(file);
+  try {
+    await access(target, constants.W_OK).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await access(path.dirname(target), constants.W_OK);
+    });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message;
+    throw new ImportError(`cannot write the report ${file}: ${reason}`);
+  }
+}
+
 async function writeReport(file: string, report: readonly Rejection[]): Promise<void> {
   try {
     await writeFile(file, formatReport(report));
@@ -117,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
   }
   // A missing or unreadable file, or a report that cannot be written, is reported before anything is imported.
   await readFileLines(options.file);
-  await writeReport(options.report, []);
+  await checkWritable(options.report);
   const { database } = await openCliDatabase({ databaseUrl: options.url, dataDir: options.dataDir }, 'member-ops-import');
   try {
     await migrate(database);
@@ -139,8 +154,10 @@ async function main(argv: string[]): Promise<void> {
       })
       .finally(() => progress.stop());
     const { summary, report } = result;
-    await writeReport(options.report, report);
     console.log(JSON.stringify({ ...summary, reportFile: options.report, reportLines: report.length }, null, 2));
+    await writeReport(options.report, report).catch((error: unknown) => {
+      throw new ImportError(`the import was committed, but ${(error as Error).message}`);
+    });
     const leftOut = leftOutLine(summary, options.report);
     if (leftOut) console.error(`import:orders: ${leftOut}`);
   } finally {
