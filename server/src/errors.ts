@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   INTERNAL: 500,
   UPSTREAM_FAILED: 502,
   UNAVAILABLE: 503,
+  /** The database did not answer within its limits (frozen, overloaded, pool exhausted); sent with Retry-After. */
+  DATABASE_BUSY: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -29,6 +31,8 @@ export interface FieldProblem {
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
+  /** Seconds sent as the Retry-After header, when set. */
+  retryAfter?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -49,4 +53,14 @@ export function validationError(error: z.ZodError, location: string): AppError {
   const first = fields[0];
   const summary = first ? `${first.field}: ${first.message}` : 'invalid input';
   return new AppError('VALIDATION_FAILED', `Invalid input — ${summary}`, fields);
+}
+
+/** Seconds a client is told to wait (Retry-After) when the database is busy. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** 503 with Retry-After: the database did not answer in time. The same for every limit; the log says which. */
+export function databaseBusyError(): AppError {
+  const error = new AppError('DATABASE_BUSY', '系统繁忙，请稍后重试');
+  error.retryAfter = DATABASE_BUSY_RETRY_AFTER_SECONDS;
+  return error;
 }
