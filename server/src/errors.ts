@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  /** A segment rule within the budget still ran past the preview statement timeout: the operator simplifies it. */
+  RULE_TOO_COSTLY: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_FAILED: 502,
@@ -63,4 +65,10 @@ export function databaseBusyError(): AppError {
   const error = new AppError('DATABASE_BUSY', '系统繁忙，请稍后重试');
   error.retryAfter = DATABASE_BUSY_RETRY_AFTER_SECONDS;
   return error;
+}
+
+/** 422 when a rule's query ran past its statement timeout: the same rule would again, so no Retry-After. */
+export function ruleTooCostlyError(limitMs: number): AppError {
+  const limit = limitMs < 1000 ? `${limitMs} 毫秒` : `${Math.round(limitMs / 100) / 10} 秒`;
+  return new AppError('RULE_TOO_COSTLY', `规则计算超过 ${limit}被中止：请减少条件（尤其是事件次数条件）或缩短事件时间窗口后再试`);
 }

@@ -123,11 +123,14 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     method: 'post',
     path: '/admin/segments/preview',
     summary: 'How many members a rule matches right now, with a sample (nothing is saved)',
+    description:
+      'A rule over the cost budget (SEGMENT_RULE_BUDGET: event conditions, event-window days, list values) is 400 ' +
+      'naming the part; one that still runs past SEGMENT_PREVIEW_TIMEOUT_MS is cut and answered 422 RULE_TOO_COSTLY.',
     body: SegmentPreviewRequest,
     response: SegmentPreviewResponse,
     middleware: managers,
-    errors: [401, 403],
-    handler: ({ body }, ctx) => previewSegment(acting(ctx), body.rule),
+    errors: [400, 401, 403, 422],
+    handler: ({ body }, ctx) => previewSegment(acting(ctx), body.rule, context.config.segmentPreviewTimeoutMs),
   });
   api.add({
     ...admin,
