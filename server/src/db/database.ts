@@ -144,20 +144,32 @@ function closeOnReadTimeout(client: pg.PoolClient, onError: (error: Error) => vo
   client.on('error', (error) => {
     if (!timedOut) onError(error);
   });
+  const isReadTimeout = (error: unknown) => error instanceof Error && error.message === QUERY_READ_TIMEOUT_MESSAGE;
+  const giveUp = () => {
+    timedOut = true;
+    raw.connection?.stream?.destroy();
+  };
   raw.query = (...args: unknown[]) => {
+    const callbackAt = args.findIndex((arg) => typeof arg === 'function');
+    const callback = callbackAt < 0 ? undefined : (args[callbackAt] as (error: unknown, result?: unknown) => void);
     if (timedOut) {
       const error = new Error(QUERY_READ_TIMEOUT_MESSAGE);
-      const callback = args.find((arg): arg is (error: Error) => void => typeof arg === 'function');
       if (callback) return void process.nextTick(() => callback(error));
       return Promise.reject(error);
+    }
+    if (callback) {
+      // The pool's own query() passes a callback.
+      const watched = [...args];
+      watched[callbackAt] = (error: unknown, result?: unknown) => {
+        if (isReadTimeout(error)) giveUp();
+        callback(error, result);
+      };
+      return query(...watched);
     }
     const result = query(...args);
     if (result instanceof Promise) {
       result.catch((error: unknown) => {
-        if (error instanceof Error && error.message === QUERY_READ_TIMEOUT_MESSAGE) {
-          timedOut = true;
-          raw.connection?.stream?.destroy();
-        }
+        if (isReadTimeout(error)) giveUp();
       });
     }
     return result;
