@@ -74,7 +74,7 @@ describe('a server whose migrations wait [postgres]', () => {
     try {
       await holder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
       const port = await freePort();
-      // Request limits far shorter than the wait: migrations run with the jobs' limits, or this start would fail.
+      // Request limits far shorter than a migration may wait: migrations run with the jobs' limits.
       const config = loadConfig({
         PORT: String(port),
         DATA_DIR: tempDir(),
@@ -84,14 +84,15 @@ describe('a server whose migrations wait [postgres]', () => {
         DB_LOCK_TIMEOUT_MS: '100',
       });
       const started = startServer(config, { logger: silent });
-      // The server waits for the lock once its port is open.
+      // The server waits for the lock once its port is open, on the jobs' pool (whose limits are long).
       await vi.waitFor(
         async () => {
-          const [waiting] = await execute<{ n: number }>(
+          const waiting = await execute<{ application: string }>(
             database.db,
-            sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`,
+            sql`select a.application_name as application from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                 where l.locktype = 'advisory' and not l.granted`,
           );
-          expect(waiting?.n).toBe(1);
+          expect(waiting).toEqual([{ application: 'member-ops-jobs' }]);
         },
         { timeout: 30_000, interval: 20 },
       );
