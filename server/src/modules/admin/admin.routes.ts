@@ -141,8 +141,10 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     response: SegmentResponse,
     status: 201,
     middleware: managers,
-    errors: [401, 403],
-    handler: async ({ body }, ctx) => ({ segment: await createSegment(acting(ctx), body) }),
+    errors: [400, 401, 403, 422],
+    handler: async ({ body }, ctx) => ({
+      segment: await createSegment(acting(ctx), body, context.config.segmentPreviewTimeoutMs),
+    }),
   });
   api.add({
     ...admin,
@@ -153,8 +155,10 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     body: SaveSegmentRequest,
     response: SegmentResponse,
     middleware: managers,
-    errors: [401, 403, 404, 409],
-    handler: async ({ params, body }, ctx) => ({ segment: await updateSegment(acting(ctx), params.segmentId, body) }),
+    errors: [400, 401, 403, 404, 409, 422],
+    handler: async ({ params, body }, ctx) => ({
+      segment: await updateSegment(acting(ctx), params.segmentId, body, context.config.segmentPreviewTimeoutMs),
+    }),
   });
   api.add({
     ...admin,

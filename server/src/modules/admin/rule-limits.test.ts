@@ -81,7 +81,7 @@ for (const kind of DATABASE_KINDS) {
       expect(await count('campaigns')).toBe(campaignsBefore);
     });
 
-    it('cuts a rule within the budget that runs past the preview timeout and frees the connection (PostgreSQL)', async () => {
+    it('cuts previews and saves of a rule within the budget that run past the timeout, writing nothing and freeing the connection (PostgreSQL)', async () => {
       const preview = await callApi<ErrorBody & SegmentPreviewResponse>(test, 'POST', '/api/admin/segments/preview', operator, {
         rule: WITHIN_BUDGET,
       });
@@ -95,6 +95,15 @@ for (const kind of DATABASE_KINDS) {
         code: 'RULE_TOO_COSTLY',
         message: '规则计算超过 1 毫秒被中止：请减少条件（尤其是事件次数条件）或缩短事件时间窗口后再试',
       });
+
+      const segmentsBefore = await count('segments');
+      const save = await callApi<ErrorBody>(test, 'POST', '/api/admin/segments', operator, {
+        name: '超时的人群',
+        rule: WITHIN_BUDGET,
+      });
+      expect(save.status).toBe(422);
+      expect(save.body.error.code).toBe('RULE_TOO_COSTLY');
+      expect(await count('segments')).toBe(segmentsBefore);
 
       const created = await callApi<CampaignView>(test, 'POST', '/api/admin/campaigns', operator, {
         name: '预览超时的活动',

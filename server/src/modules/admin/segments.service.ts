@@ -132,9 +132,10 @@ async function materialise(tx: Executor, id: number, rule: SegmentRule, now: Dat
   );
 }
 
-export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest): Promise<SegmentView> {
+/** Saving materialises the members at once, so it runs under the same limit as a preview. */
+export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest, timeoutMs: number): Promise<SegmentView> {
   const rule = parseRule(body.rule);
-  return withTransaction(deps.database, async (tx) => {
+  return withRuleTimeout(deps.database, timeoutMs, async (tx) => {
     const [created] = await execute<{ id: number }>(
       tx,
       sql`insert into segments (name, description, kind, rule, created_by, created_at, updated_at)
@@ -149,9 +150,14 @@ export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest
   });
 }
 
-export async function updateSegment(deps: SegmentsDeps, id: number, body: SaveSegmentRequest): Promise<SegmentView> {
+export async function updateSegment(
+  deps: SegmentsDeps,
+  id: number,
+  body: SaveSegmentRequest,
+  timeoutMs: number,
+): Promise<SegmentView> {
   const rule = parseRule(body.rule);
-  return withTransaction(deps.database, async (tx) => {
+  return withRuleTimeout(deps.database, timeoutMs, async (tx) => {
     const before = await loadSegment(tx, id);
     if (before.kind === 'builtin') throw new AppError('CONFLICT', 'Built-in segments cannot be edited');
     await tx.execute(
