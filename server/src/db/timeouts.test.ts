@@ -15,6 +15,7 @@ import { startFreezingProxy, type FreezingProxy } from '../testing/freezing-prox
 import { TEST_PHONE_KEYS } from '../testing/seeded-server';
 import type { PostgresDatabase } from './database';
 import { execute } from './execute';
+import { pgErrorOf } from './pg-error';
 import { databaseTimeoutOf } from './unavailable';
 
 const SEEDED_AT = new Date('2026-03-15T04:00:00Z');
@@ -138,6 +139,24 @@ describe('database limits through a proxy that freezes [postgres]', () => {
       await holder.query('rollback');
       holder.release();
     }
+    expect((await products()).status).toBe(200);
+  }, 60_000);
+
+  it('ends a transaction left idle past the idle-in-transaction timeout, freeing its locks', async () => {
+    const pool = (server.database as PostgresDatabase).client;
+    const client = await pool.connect();
+    const ended = new Promise<unknown>((resolve) => client.once('error', resolve));
+    await client.query('begin');
+    await client.query('lock table products in access exclusive mode');
+    const [{ pid }] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows as [{ pid: number }];
+    // The server ends the session by itself; the test only waits for that state.
+    expect(pgErrorOf(await ended)?.code).toBe('25P03');
+    const [left] = await execute<{ n: number }>(
+      testDatabase.database.db,
+      sql`select count(*)::int as n from pg_stat_activity where pid = ${pid}`,
+    );
+    expect(left?.n).toBe(0);
+    client.release(new Error('ended by the server'));
     expect((await products()).status).toBe(200);
   }, 60_000);
 
