@@ -3,12 +3,11 @@
  * set), the demo shop on first run, the WeChat sandbox and the API.
  */
 import { DEFAULT_H5_DIR, loadConfig } from '../../server/src/config';
-import { migrate, openDatabase } from '../../server/src/db';
 import { createLogger } from '../../server/src/logger';
 import { phoneKeysFor } from '../../server/src/security/local-keys';
 import { startServer } from '../../server/src/server';
-import pretty from 'pino-pretty';
 import { describeError } from './lib/cli';
+import pretty from 'pino-pretty';
 import { ensureConsoleBuild } from './lib/console-build';
 import { ensureH5Build } from './lib/h5-build';
 import { terminalProgress } from './lib/progress';
@@ -21,24 +20,26 @@ async function main(): Promise<void> {
     config.logLevel,
     process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' }) : undefined,
   );
-  const database = await openDatabase(config.database);
-  await migrate(database);
-
-  if (await isShopEmpty(database)) {
-    const phoneKeys = phoneKeysFor(config, config.dataDir);
-    console.error('First start: loading the demo shop (about a minute)…');
-    const progress = terminalProgress('demo data');
-    const started = Date.now();
-    await seedDemoShop(database, { phoneKeys, now: new Date(), onProgress: progress.update });
-    progress.stop();
-    console.error(`Demo shop loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  }
-
-  // The default h5 folder is the workspace's build output; a custom H5_DIR is served as it is.
-  if (config.h5Dir === DEFAULT_H5_DIR) await ensureH5Build(config.h5Dir, (line) => console.error(line));
-  await ensureConsoleBuild(config.consoleDir, (line) => console.error(line));
-
-  const server = await startServer(config, { logger, database, onClose: [() => database.close()] });
+  // The port opens first and answers 503 (Retry-After) while the database is migrated, the demo shop loaded and
+  // the front ends built; requests are served once all of that is done.
+  const server = await startServer(config, {
+    logger,
+    beforeServing: async (database) => {
+      if (await isShopEmpty(database)) {
+        const phoneKeys = phoneKeysFor(config, config.dataDir);
+        console.error('First start: loading the demo shop (about a minute)…');
+        const progress = terminalProgress('demo data');
+        const started = Date.now();
+        await seedDemoShop(database.forJobs, { phoneKeys, now: new Date(), onProgress: progress.update });
+        progress.stop();
+        console.error(`Demo shop loaded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      }
+      // The default h5 folder is the workspace's build output; a custom H5_DIR is served as it is.
+      if (config.h5Dir === DEFAULT_H5_DIR) await ensureH5Build(config.h5Dir, (line) => console.error(line));
+      await ensureConsoleBuild(config.consoleDir, (line) => console.error(line));
+    },
+  });
+  const { database } = server;
   const lines = [
     '',
     '会员私域运营 is running',

@@ -34,6 +34,32 @@ describe('loadConfig', () => {
     expect(config.jobsEnabled).toBe(false);
   });
 
+  it('bounds every database wait by default: short for requests, long but finite for jobs', () => {
+    const config = loadConfig({});
+    expect(config.database.timeouts).toEqual({
+      connectMs: 5000,
+      acquireMs: 5000,
+      statementMs: 5000,
+      lockMs: 3000,
+      idleInTransactionMs: 30_000,
+    });
+    expect(config.database.jobs.timeouts).toEqual({
+      connectMs: 5000,
+      acquireMs: 60_000,
+      statementMs: 3_600_000,
+      lockMs: 300_000,
+      idleInTransactionMs: 600_000,
+    });
+    expect(config.segmentPreviewTimeoutMs).toBe(5000);
+  });
+
+  it('keeps the preview timeout within the request statement timeout and refuses a zero or non-numeric limit', () => {
+    const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '2000', SEGMENT_PREVIEW_TIMEOUT_MS: '8000' });
+    expect(config.segmentPreviewTimeoutMs).toBe(2000);
+    const problems = problemsOf({ DB_STATEMENT_TIMEOUT_MS: '0', DB_POOL_ACQUIRE_TIMEOUT_MS: 'soon' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DB_POOL_ACQUIRE_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS']);
+  });
+
   it('names each bad variable with the reason', () => {
     const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', JOBS_ENABLED: 'maybe' });
     const variables = problems.map((p) => p.variable).sort();

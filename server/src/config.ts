@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { DatabaseTimeouts } from './db/database';
 
 /**
  * The one place that reads the environment. Everything else receives a typed `AppConfig`.
@@ -22,6 +23,14 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+    DB_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
+    DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(3000),
+    DB_IDLE_IN_TX_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+    DB_JOB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
+    DB_JOB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
+    SEGMENT_PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
     BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
     CORS_ORIGINS: z
       .string()
@@ -81,7 +90,16 @@ export interface AppConfig {
   /** Where WeChat reaches this server (notification URLs); defaults to the listen address. */
   publicBaseUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  database: { url: string | undefined; dataDir: string };
+  database: {
+    url: string | undefined;
+    dataDir: string;
+    /** Limits of the connections that serve requests: short, so a stuck database answers 503, not a hang. */
+    timeouts: DatabaseTimeouts;
+    /** Limits of the jobs' own pool (segment refresh, CLV refit, imports): long, but still bounded. */
+    jobs: { timeouts: DatabaseTimeouts };
+  };
+  /** Statement timeout of segment and campaign previews (never longer than the request statement timeout). */
+  segmentPreviewTimeoutMs: number;
   dataDir: string;
   bodyLimitKb: number;
   corsOrigins: string[];
@@ -134,13 +152,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const mode = e.WECHAT_MODE ?? (e.WECHAT_APP_SECRET ? 'live' : 'sandbox');
   const dataDir = path.resolve(e.DATA_DIR);
+  const requestTimeouts: DatabaseTimeouts = {
+    connectMs: e.DB_CONNECT_TIMEOUT_MS,
+    acquireMs: e.DB_POOL_ACQUIRE_TIMEOUT_MS,
+    statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+    lockMs: e.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionMs: e.DB_IDLE_IN_TX_TIMEOUT_MS,
+  };
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, dataDir: path.join(dataDir, 'pglite') },
+    database: {
+      url: e.DATABASE_URL,
+      dataDir: path.join(dataDir, 'pglite'),
+      timeouts: requestTimeouts,
+      jobs: {
+        timeouts: {
+          ...requestTimeouts,
+          // A job may wait its turn for a connection or a lock behind other jobs, and spends time in Node between
+          // statements (the CLV fit) inside a transaction.
+          acquireMs: Math.max(requestTimeouts.acquireMs, 60_000),
+          statementMs: e.DB_JOB_STATEMENT_TIMEOUT_MS,
+          lockMs: e.DB_JOB_LOCK_TIMEOUT_MS,
+          idleInTransactionMs: Math.max(requestTimeouts.idleInTransactionMs, 600_000),
+        },
+      },
+    },
+    segmentPreviewTimeoutMs: Math.min(e.SEGMENT_PREVIEW_TIMEOUT_MS, e.DB_STATEMENT_TIMEOUT_MS),
     dataDir,
     bodyLimitKb: e.BODY_LIMIT_KB,
     corsOrigins: e.CORS_ORIGINS,

@@ -12,10 +12,14 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  /** A segment rule within the budget still ran past the preview statement timeout: the operator simplifies it. */
+  RULE_TOO_COSTLY: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_FAILED: 502,
   UNAVAILABLE: 503,
+  /** The database did not answer within its limits (frozen, overloaded, pool exhausted); sent with Retry-After. */
+  DATABASE_BUSY: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -29,6 +33,8 @@ export interface FieldProblem {
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
+  /** Seconds sent as the Retry-After header, when set. */
+  retryAfter?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -49,4 +55,20 @@ export function validationError(error: z.ZodError, location: string): AppError {
   const first = fields[0];
   const summary = first ? `${first.field}: ${first.message}` : 'invalid input';
   return new AppError('VALIDATION_FAILED', `Invalid input — ${summary}`, fields);
+}
+
+/** Seconds a client is told to wait (Retry-After) when the database is busy. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** 503 with Retry-After: the database did not answer in time. The same for every limit; the log says which. */
+export function databaseBusyError(): AppError {
+  const error = new AppError('DATABASE_BUSY', '系统繁忙，请稍后重试');
+  error.retryAfter = DATABASE_BUSY_RETRY_AFTER_SECONDS;
+  return error;
+}
+
+/** 422 when a rule's query ran past its statement timeout: the same rule would again, so no Retry-After. */
+export function ruleTooCostlyError(limitMs: number): AppError {
+  const limit = limitMs < 1000 ? `${limitMs} 毫秒` : `${Math.round(limitMs / 100) / 10} 秒`;
+  return new AppError('RULE_TOO_COSTLY', `规则计算超过 ${limit}被中止：请减少条件（尤其是事件次数条件）或缩短事件时间窗口后再试`);
 }

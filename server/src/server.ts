@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app';
 import type { AppConfig } from './config';
@@ -39,29 +39,57 @@ export interface StartOptions {
   /** Which feature routes to mount; all modules unless given (tests mount what they exercise). */
   registerRoutes?: (api: ApiRouter, context: ServerContext) => void;
   clock?: () => Date;
+  /**
+   * Work before the first request is served (demo data, front-end builds), after the migrations; meanwhile the
+   * port answers 503 with Retry-After.
+   */
+  beforeServing?: (database: Database, url: string) => Promise<void>;
   /** Scheduled jobs; SHOP_JOBS unless given. None run when JOBS_ENABLED=false. */
   jobs?: readonly ScheduledJob[];
 }
 
+/** Seconds a client is told to wait while the server is still starting. */
+export const STARTING_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The answer to every request until the app is ready: 503 with Retry-After, at once, and the connection closed,
+ * so a health probe or a shopper never waits on a server that is migrating, seeding or building.
+ */
+function answerStarting(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(503, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Retry-After': String(STARTING_RETRY_AFTER_SECONDS),
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  response.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: '服务正在启动，请稍后重试' } }));
+}
+
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Listen first and answer 503 until ready: the sandbox's base URL (and so the adapters') needs the real port
+  // when PORT=0, and nothing that takes time below may hold a connection unanswered.
+  const http = createServer({ keepAliveTimeout: 5000 });
+  let serve: (request: IncomingMessage, response: ServerResponse) => void = answerStarting;
+  http.on('request', (request: IncomingMessage, response: ServerResponse) => serve(request, response));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const ownsDatabase = options.database === undefined;
-  const database = options.database ?? (await openDatabase(config.database));
+  let opened: Database | undefined = options.database;
   try {
+    const database = (opened ??= await openDatabase(config.database));
+    // Migrations and partitions may take long (index builds, waiting for another instance's migration): job limits.
     if (ownsDatabase) {
-      const result = await migrate(database);
+      const result = await migrate(database.forJobs);
       logger.info({ kind: database.kind, migration: result }, 'database ready');
     }
     // Monthly event partitions for this month and the next two; the monthly job keeps extending them.
-    await ensureEventPartitions(database.db, { from: new Date(), months: 3 });
-    // Listen first: the sandbox's base URL (and so the adapters') needs the real port when PORT=0.
-    const http = createServer({ keepAliveTimeout: 5000 });
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.port, config.host, () => resolve());
-    });
-    const { port } = http.address() as AddressInfo;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    await ensureEventPartitions(database.forJobs.db, { from: new Date(), months: 3 });
+    await options.beforeServing?.(database, url);
     const wechat = await setupWechat(config, url, logger);
     const context: ServerContext = {
       config,
@@ -83,7 +111,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         ...(existsSync(config.consoleDir) ? [{ prefix: '/console', dir: config.consoleDir, spaFallback: true }] : []),
       ],
     });
-    http.on('request', app.koa.callback());
+    serve = app.koa.callback();
     const scheduler = config.jobsEnabled ? startScheduler(context, options.jobs ?? SHOP_JOBS) : undefined;
 
     let closing: Promise<void> | undefined;
@@ -108,7 +136,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     logger.info({ url, wechatMode: wechat.mode, database: database.kind }, 'listening');
     return { ...context, url, app, http, close };
   } catch (err) {
-    if (ownsDatabase) await database.close().catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    if (ownsDatabase) await opened?.close().catch(() => undefined);
     throw err;
   }
 }

@@ -19,7 +19,10 @@ export async function openCliDatabase(
   const config = loadConfig();
   const dataDir = flags.dataDir ? path.resolve(flags.dataDir) : config.dataDir;
   const url = flags.databaseUrl ?? config.database.url;
-  const database = await openDatabase(url ? { url, applicationName } : { dataDir: path.join(dataDir, 'pglite') });
+  // A command is a job (imports, refits, refreshes): the jobs' limits, long but bounded.
+  const database = await openDatabase(
+    url ? { url, applicationName, timeouts: config.database.jobs.timeouts } : { dataDir: path.join(dataDir, 'pglite') },
+  );
   return { database, config, dataDir };
 }
 

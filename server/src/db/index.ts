@@ -11,6 +11,7 @@ export {
   type PgliteDatabase,
   type PostgresDatabase,
   type Schema,
+  type DatabaseTimeouts,
   type Tx,
 } from './database';
 export { ensureEventPartitions } from './event-partitions';
@@ -27,4 +28,6 @@ export {
   type PgErrorInfo,
 } from './pg-error';
 export { withTransaction, type TransactionOptions } from './transaction';
+export { databaseTimeoutOf, type DatabaseTimeoutKind } from './unavailable';
+export { withRuleTimeout } from './rule-timeout';
 export * as schema from './schema';

@@ -11,7 +11,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
  * Key of the session advisory lock that serialises migrations across server instances. Any constant works
  * as long as nothing else in the database uses it; this one is "mo-migr" in ASCII.
  */
-const MIGRATION_LOCK_KEY = 0x6d6f2d6d69677200n;
+export const MIGRATION_LOCK_KEY = 0x6d6f2d6d69677200n;
 
 export interface MigrationResult {
   /** Migrations applied by this call (0 when the database was already current). */

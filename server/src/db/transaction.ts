@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from './database';
 import { pgErrorOf } from './pg-error';
 
@@ -9,6 +10,11 @@ export interface TransactionOptions {
    * must therefore have no side effects outside the database.
    */
   retries?: number;
+  /**
+   * `SET LOCAL statement_timeout` for this transaction only, in milliseconds: a tighter limit for work whose cost
+   * the caller cannot bound (previews of operator-written rules). Enforced by PostgreSQL; PGlite ignores it.
+   */
+  statementTimeoutMs?: number;
 }
 
 const RETRYABLE_CODES = new Set(['40001', '40P01']);
@@ -31,9 +37,14 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const retries = options.retries ?? 2;
   const config = options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined;
+  const statementTimeout =
+    options.statementTimeoutMs === undefined ? undefined : Math.max(1, Math.trunc(options.statementTimeoutMs));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await database.db.transaction(work, config);
+      return await database.db.transaction(async (tx) => {
+        if (statementTimeout !== undefined) await tx.execute(sql.raw(`set local statement_timeout = ${statementTimeout}`));
+        return work(tx);
+      }, config);
     } catch (error) {
       const code = pgErrorOf(error)?.code;
       if (attempt >= retries || code === undefined || !RETRYABLE_CODES.has(code)) throw error;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger';
-import { AppError } from '../errors';
+import { AppError, databaseBusyError } from '../errors';
+import { databaseTimeoutOf } from '../db/unavailable';
 
 declare module 'koa' {
   interface DefaultState {
@@ -44,9 +45,14 @@ export function errorHandler(): Middleware {
       }
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.status >= 500) {
+      const databaseTimeout = databaseTimeoutOf(err);
+      if (databaseTimeout) {
+        // Not the error itself: Drizzle's message carries the query's parameters.
+        ctx.log.warn({ databaseTimeout, requestId: ctx.state.requestId }, 'database limit reached');
+      } else if (appError.status >= 500) {
         ctx.log.error({ err, requestId: ctx.state.requestId }, 'request failed');
       }
+      if (appError.retryAfter !== undefined) ctx.set('Retry-After', String(appError.retryAfter));
       ctx.status = appError.status;
       ctx.body = {
         error: {
@@ -70,6 +76,7 @@ export function bodyParseError(err: unknown): AppError {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (databaseTimeoutOf(err)) return databaseBusyError();
   const httpError = err as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
   if (typeof httpError.status === 'number' && httpError.expose === true) {
     if (httpError.status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large');

@@ -33,15 +33,17 @@ export function startScheduler(
   logger: Logger = context.logger,
 ): Scheduler {
   const running = new Set<Promise<unknown>>();
+  // Jobs run on their own pool with their own, longer limits: a request's statement timeout would cut them short.
+  const jobContext: ServerContext = { ...context, database: context.database.forJobs };
   const tasks: ScheduledTask[] = jobs.map((job) =>
     cron.schedule(
       job.cron,
       (taskContext) => {
         const scheduledAt = taskContext.triggeredAt;
         const execution = runClaimed(
-          context.database,
+          jobContext.database,
           { jobName: job.name, periodKey: periodKey(scheduledAt, job.period), now: context.clock() },
-          (progress, runId) => job.run(context, scheduledAt, { runId, progress }),
+          (progress, runId) => job.run(jobContext, scheduledAt, { runId, progress }),
         ).then(
           (outcome) => {
             if (outcome.ran) logger.info({ job: job.name, result: outcome.result }, 'job finished');

@@ -15,6 +15,7 @@ export {
   MEMBER_FACT_COLUMNS,
   SEGMENT_FIELDS,
   SEGMENT_OPERATOR_LABELS,
+  SEGMENT_RULE_BUDGET,
   SEGMENT_RULE_LIMITS,
   getSegmentRuleCatalogue,
   segmentFieldDefinition,
@@ -28,7 +29,9 @@ export type {
   SegmentOperatorOption,
   SegmentRuleCatalogue,
 } from './catalogue';
-export { segmentRuleSchema } from './schema';
+export { segmentRuleSchema, storedSegmentRuleSchema } from './schema';
+export { eventWindowDays, segmentRuleBudgetIssues } from './budget';
+export type { SegmentRuleBudgetIssue, SegmentRuleCost } from './budget';
 export { evaluateSegmentRule, segmentRuleEventTypes } from './evaluate';
 export { compileSegmentMemberIdsQuery, compileSegmentRuleToSql } from './compile-sql';
 export type { CompiledSegmentSql, SegmentEventColumns, SegmentSqlOptions } from './compile-sql';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../vocabulary';
 import { COMPARISON_OPERATORS, SEGMENT_RULE_LIMITS, segmentFieldDefinition, segmentOperatorsFor } from './catalogue';
 import type { SegmentFieldDefinition } from './catalogue';
+import { segmentRuleBudgetIssues } from './budget';
 import { eventWindowRange } from './instants';
 import type { EventCountCondition, EventWindow, FieldCondition, SegmentOperator, SegmentRule } from './types';
 
@@ -210,9 +211,22 @@ function checkLimits(input: unknown, ctx: z.RefinementCtx): void {
 
 /**
  * Validates a custom-segment rule from the console or the API: known fields only, operators that fit
- * the field, values of the right type and vocabulary, and size limits (`SEGMENT_RULE_LIMITS`).
+ * the field, values of the right type and vocabulary, size limits (`SEGMENT_RULE_LIMITS`) and the cost budget
+ * (`SEGMENT_RULE_BUDGET`, each part over it named by its path).
  * @example
  * segmentRuleSchema.parse({ all: [{ field: 'tier', op: 'in', value: ['gold', 'diamond'] }] });
  * segmentRuleSchema.safeParse({ field: 'tier', op: 'gt', value: 1 }).success; // false: gt does not apply to tier
  */
-export const segmentRuleSchema: z.ZodType<SegmentRule, unknown> = z.unknown().superRefine(checkLimits).pipe(ruleNodeSchema);
+export const segmentRuleSchema: z.ZodType<SegmentRule, unknown> = z
+  .unknown()
+  .superRefine(checkLimits)
+  .pipe(ruleNodeSchema)
+  .superRefine((rule, ctx) => {
+    for (const issue of segmentRuleBudgetIssues(rule).issues) ctx.addIssue({ code: 'custom', ...issue });
+  });
+
+/**
+ * A rule read back from storage: the same checks without the cost budget, so a rule saved before the budget
+ * still loads (its previews are then cut by the statement timeout, its jobs by the jobs' limits).
+ */
+export const storedSegmentRuleSchema: z.ZodType<SegmentRule, unknown> = z.unknown().superRefine(checkLimits).pipe(ruleNodeSchema);

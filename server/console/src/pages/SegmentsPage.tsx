@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { RuleBuilder } from '../components/RuleBuilder';
+import { RuleCost } from '../components/RuleCost';
 import { draftToRule, ruleToDraft, type RuleDraft } from '../rule-draft';
 import { formatDate, formatTime, lifecycleLabel, rfmLabel, tierLabel } from '../format';
 import { useLoad } from '../useLoad';
@@ -131,6 +132,7 @@ export function SegmentsPage() {
             <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
               {preview?.ruleText ?? ''}
             </Typography.Paragraph>
+            <RuleCost rule={rule} />
             {error && <Alert type="error" showIcon message={error} />}
             <Form form={form} layout="inline" onFinish={save} style={{ marginTop: 12 }}>
               <Form.Item name="name" rules={[{ required: true, message: '请输入人群名称' }]}>

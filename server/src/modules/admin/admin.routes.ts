@@ -123,11 +123,14 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     method: 'post',
     path: '/admin/segments/preview',
     summary: 'How many members a rule matches right now, with a sample (nothing is saved)',
+    description:
+      'A rule over the cost budget (SEGMENT_RULE_BUDGET: event conditions, event-window days, list values) is 400 ' +
+      'naming the part; one that still runs past SEGMENT_PREVIEW_TIMEOUT_MS is cut and answered 422 RULE_TOO_COSTLY.',
     body: SegmentPreviewRequest,
     response: SegmentPreviewResponse,
     middleware: managers,
-    errors: [401, 403],
-    handler: ({ body }, ctx) => previewSegment(acting(ctx), body.rule),
+    errors: [400, 401, 403, 422],
+    handler: ({ body }, ctx) => previewSegment(acting(ctx), body.rule, context.config.segmentPreviewTimeoutMs),
   });
   api.add({
     ...admin,
@@ -138,8 +141,10 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     response: SegmentResponse,
     status: 201,
     middleware: managers,
-    errors: [401, 403],
-    handler: async ({ body }, ctx) => ({ segment: await createSegment(acting(ctx), body) }),
+    errors: [400, 401, 403, 422],
+    handler: async ({ body }, ctx) => ({
+      segment: await createSegment(acting(ctx), body, context.config.segmentPreviewTimeoutMs),
+    }),
   });
   api.add({
     ...admin,
@@ -150,8 +155,10 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     body: SaveSegmentRequest,
     response: SegmentResponse,
     middleware: managers,
-    errors: [401, 403, 404, 409],
-    handler: async ({ params, body }, ctx) => ({ segment: await updateSegment(acting(ctx), params.segmentId, body) }),
+    errors: [400, 401, 403, 404, 409, 422],
+    handler: async ({ params, body }, ctx) => ({
+      segment: await updateSegment(acting(ctx), params.segmentId, body, context.config.segmentPreviewTimeoutMs),
+    }),
   });
   api.add({
     ...admin,

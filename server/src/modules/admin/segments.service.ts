@@ -3,6 +3,7 @@ import {
   compileSegmentRuleToSql,
   describeSegmentRule,
   segmentRuleSchema,
+  storedSegmentRuleSchema,
   type LifecycleStage,
   type RfmSegment,
   type SaveSegmentRequest,
@@ -11,7 +12,7 @@ import {
   type SegmentView,
   type TierCode,
 } from '@member-ops/shared';
-import { execute, withTransaction, type Database, type Executor } from '../../db';
+import { execute, withRuleTimeout, withTransaction, type Database, type Executor } from '../../db';
 import { AppError, validationError } from '../../errors';
 import { recordAudit } from '../payments';
 
@@ -40,25 +41,27 @@ export function rulePredicate(rule: SegmentRule, now: Date): SQL {
   );
 }
 
-export async function previewSegment(deps: SegmentsDeps, ruleInput: unknown): Promise<SegmentPreviewResponse> {
+/** The live count and a sample for a rule being edited; cut after `timeoutMs` (SEGMENT_PREVIEW_TIMEOUT_MS). */
+export async function previewSegment(deps: SegmentsDeps, ruleInput: unknown, timeoutMs: number): Promise<SegmentPreviewResponse> {
   const rule = parseRule(ruleInput);
   const predicate = rulePredicate(rule, deps.now);
-  const db = deps.database.db;
-  const [count] = await execute<{ n: number }>(db, sql`select count(*)::int as n from member_facts f where ${predicate}`);
-  const sample = await execute<{
-    id: number;
-    nickname: string | null;
-    tier: TierCode;
-    lifecycle: LifecycleStage;
-    rfm_segment: RfmSegment | null;
-    last_order_at: Date | null;
-  }>(
-    db,
-    sql`select f.member_id as id, m.nickname, f.tier, f.lifecycle, f.rfm_segment, f.last_order_at
-          from member_facts f join members m on m.id = f.member_id
-         where ${predicate}
-         order by f.member_id desc limit ${SAMPLE_SIZE}`,
-  );
+  const { count, sample } = await withRuleTimeout(deps.database, timeoutMs, async (tx) => ({
+    count: (await execute<{ n: number }>(tx, sql`select count(*)::int as n from member_facts f where ${predicate}`))[0],
+    sample: await execute<{
+      id: number;
+      nickname: string | null;
+      tier: TierCode;
+      lifecycle: LifecycleStage;
+      rfm_segment: RfmSegment | null;
+      last_order_at: Date | null;
+    }>(
+      tx,
+      sql`select f.member_id as id, m.nickname, f.tier, f.lifecycle, f.rfm_segment, f.last_order_at
+            from member_facts f join members m on m.id = f.member_id
+           where ${predicate}
+           order by f.member_id desc limit ${SAMPLE_SIZE}`,
+    ),
+  }));
   return {
     count: count?.n ?? 0,
     ruleText: describeSegmentRule(rule),
@@ -86,7 +89,7 @@ interface SegmentRow extends Record<string, unknown> {
 }
 
 function toView(row: SegmentRow): SegmentView {
-  const parsed = segmentRuleSchema.safeParse(row.rule);
+  const parsed = storedSegmentRuleSchema.safeParse(row.rule);
   return {
     id: row.id,
     code: row.code,
@@ -129,9 +132,10 @@ async function materialise(tx: Executor, id: number, rule: SegmentRule, now: Dat
   );
 }
 
-export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest): Promise<SegmentView> {
+/** Saving materialises the members at once, so it runs under the same limit as a preview. */
+export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest, timeoutMs: number): Promise<SegmentView> {
   const rule = parseRule(body.rule);
-  return withTransaction(deps.database, async (tx) => {
+  return withRuleTimeout(deps.database, timeoutMs, async (tx) => {
     const [created] = await execute<{ id: number }>(
       tx,
       sql`insert into segments (name, description, kind, rule, created_by, created_at, updated_at)
@@ -146,9 +150,14 @@ export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest
   });
 }
 
-export async function updateSegment(deps: SegmentsDeps, id: number, body: SaveSegmentRequest): Promise<SegmentView> {
+export async function updateSegment(
+  deps: SegmentsDeps,
+  id: number,
+  body: SaveSegmentRequest,
+  timeoutMs: number,
+): Promise<SegmentView> {
   const rule = parseRule(body.rule);
-  return withTransaction(deps.database, async (tx) => {
+  return withRuleTimeout(deps.database, timeoutMs, async (tx) => {
     const before = await loadSegment(tx, id);
     if (before.kind === 'builtin') throw new AppError('CONFLICT', 'Built-in segments cannot be edited');
     await tx.execute(

@@ -1,8 +1,8 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import {
   compileSegmentRuleToSql,
-  segmentRuleSchema,
   shanghaiParts,
+  storedSegmentRuleSchema,
   type CampaignTrigger,
   type SegmentRule,
 } from '@member-ops/shared';
@@ -23,10 +23,11 @@ function embedCompiled(compiled: { sql: string; params: unknown[] }): SQL {
 
 /** The campaign's audience rule: its inline rule, else its saved segment's rule, else null (every member). */
 export async function audienceRule(executor: Executor, campaign: CampaignRow): Promise<SegmentRule | null> {
-  if (campaign.audience) return segmentRuleSchema.parse(campaign.audience);
+  // Stored rules: a rule saved before the cost budget still loads (previews cut it by their statement timeout).
+  if (campaign.audience) return storedSegmentRuleSchema.parse(campaign.audience);
   if (!campaign.segmentId) return null;
   const [segment] = await executor.select({ rule: segments.rule }).from(segments).where(eq(segments.id, campaign.segmentId));
-  return segment ? segmentRuleSchema.parse(segment.rule) : null;
+  return segment ? storedSegmentRuleSchema.parse(segment.rule) : null;
 }
 
 /** A boolean predicate over member_facts `m` for the rule (true for no rule), evaluated as of `now`. */

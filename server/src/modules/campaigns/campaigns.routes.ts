@@ -99,7 +99,7 @@ export function registerCampaignRoutes(api: ApiRouter, context: ServerContext): 
     summary: 'Dry run: audience, sample, holdout split and guard blocks, without sending',
     params: CampaignIdParams,
     response: CampaignPreviewResponse,
-    errors: [401, 403, 404],
+    errors: [401, 403, 404, 422],
     handler: ({ params }) => previewCampaign(context, params.id),
   });
   api.add({

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { decideDelivery, type CampaignPreviewResponse } from '@member-ops/shared';
-import { execute } from '../../db';
+import { execute, withRuleTimeout, type Executor } from '../../db';
 import { AppError } from '../../errors';
 import type { ServerContext } from '../../server';
 import { eligibleMembers } from './audience';
@@ -12,10 +12,14 @@ const SAMPLE_SIZE = 10;
 /**
  * A dry run: who the campaign would enroll now, the holdout split, and how many treated members the guards
  * would stop for its first message (no credit, do-not-contact, frequency cap) or hold (quiet hours right now).
- * Nothing is written.
+ * Nothing is written. Cut after SEGMENT_PREVIEW_TIMEOUT_MS (422 RULE_TOO_COSTLY).
  */
 export async function previewCampaign(context: ServerContext, id: number): Promise<CampaignPreviewResponse> {
-  const db = context.database.db;
+  // The audience rule is operator-written: its queries run under the preview statement timeout.
+  return withRuleTimeout(context.database, context.config.segmentPreviewTimeoutMs, (tx) => previewIn(tx, context, id));
+}
+
+async function previewIn(db: Executor, context: ServerContext, id: number): Promise<CampaignPreviewResponse> {
   const now = context.clock();
   const loaded = await loadCampaign(db, id);
   if (!loaded) throw new AppError('NOT_FOUND', `活动 ${id} 不存在`);

@@ -80,13 +80,15 @@ export async function startSegmentRefresh(
   const claimed = new Promise<number>((resolve) => {
     markClaimed = resolve;
   });
+  // The refresh runs on the jobs' pool and limits, like the nightly one: the request only starts it.
+  const jobContext: ServerContext = { ...context, database: context.database.forJobs };
   const execution = runClaimed(
-    context.database,
+    jobContext.database,
     { jobName: SEGMENT_REFRESH_JOB, periodKey: key, now },
     async (progress, runId) => {
       markClaimed(runId);
-      const source = requestedSource ?? (asOf ? 'history' : await nightlySource(context.database, at));
-      return refreshSegments(context, {
+      const source = requestedSource ?? (asOf ? 'history' : await nightlySource(jobContext.database, at));
+      return refreshSegments(jobContext, {
         asOf: at,
         source,
         runId,
