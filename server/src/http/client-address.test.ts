@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAddress, parseAddressRange, resolveClientAddress, trustedProxySet } from './client-address';
+import { normalizeAddress, parseAddressRange, resolveClientAddress, throttleAddressOf, trustedProxySet } from './client-address';
 
 const resolve = (peer: string, trusted: string[], forwardedFor = '', realIp = '') =>
   resolveClientAddress(peer, { forwardedFor, realIp }, trustedProxySet(trusted));
@@ -65,5 +65,20 @@ describe('normalizeAddress', () => {
     expect(normalizeAddress('::ffff:127.0.0.1')).toBe('127.0.0.1');
     expect(normalizeAddress('::ffff:7f00:1')).toBe('::ffff:7f00:1');
     expect(normalizeAddress('2001:db8::1')).toBe('2001:db8::1');
+  });
+});
+
+describe('throttleAddressOf', () => {
+  it('keeps an IPv4 address and reduces an IPv6 address to its /64', () => {
+    expect(throttleAddressOf('203.0.113.9')).toBe('203.0.113.9');
+    expect(throttleAddressOf('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(throttleAddressOf('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(throttleAddressOf('2001:db8:1:2::5')).toBe('2001:db8:1:2::/64');
+    expect(throttleAddressOf('2001:DB8:0:0:1::5')).toBe('2001:db8:0:0::/64');
+    expect(throttleAddressOf('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(throttleAddressOf('::1')).toBe('0:0:0:0::/64');
+    expect(throttleAddressOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(throttleAddressOf('64:ff9b::203.0.113.9')).toBe('64:ff9b:0:0::/64');
+    expect(throttleAddressOf('2001:db8:1:2:3:4:203.0.113.9')).toBe('2001:db8:1:2::/64');
   });
 });

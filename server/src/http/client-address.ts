@@ -16,6 +16,42 @@ export function normalizeAddress(address: string): string {
   return mapped?.[1] ?? address;
 }
 
+/** The eight 16-bit groups of an IPv6 address (an embedded IPv4 tail and a zone id are allowed). */
+function ipv6Groups(address: string): number[] | undefined {
+  const bare = address.split('%')[0] ?? '';
+  if (isIP(bare) !== 6) return undefined;
+  const parts = (text: string) => {
+    if (text === '') return [];
+    const groups: number[] = [];
+    for (const part of text.split(':')) {
+      if (part.includes('.')) {
+        const [a = 0, b = 0, c = 0, d = 0] = part.split('.').map(Number);
+        groups.push(a * 256 + b, c * 256 + d);
+      } else groups.push(parseInt(part, 16));
+    }
+    return groups;
+  };
+  const [head = '', tail] = bare.split('::');
+  const left = parts(head);
+  const right = tail === undefined ? [] : parts(tail);
+  return [...left, ...Array.from({ length: 8 - left.length - right.length }, () => 0), ...right];
+}
+
+/**
+ * The unit a client is throttled by: an IPv4 address itself, an IPv6 address's /64 (one subscriber's network; one
+ * host can pick any address in it).
+ * @example throttleAddressOf('2001:db8:1:2:aaaa::5') // '2001:db8:1:2::/64'
+ */
+export function throttleAddressOf(address: string): string {
+  const normalized = normalizeAddress(address);
+  const groups = ipv6Groups(normalized);
+  if (!groups) return normalized;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
 /**
  * An IP address or a CIDR range (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1`); undefined when the text is neither.
  * @example parseAddressRange('10.0.0.0/8') // { address: '10.0.0.0', prefix: 8, family: 'ipv4' }

@@ -100,6 +100,16 @@ for (const kind of DATABASE_KINDS) {
       expect((await login('racer', 'correct horse', '198.51.100.40')).status).toBe(200);
     });
 
+    it('counts an IPv6 client by its /64, so hopping addresses inside it does not reset the count', async () => {
+      const statuses = [];
+      for (const host of ['a', 'b', 'c', 'd', 'e']) statuses.push((await login('boss', 'guess', `2001:db8:1:2::${host}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      expect((await login('boss', 'correct horse', '2001:db8:1:2:ffff::1')).status).toBe(429);
+      expect((await login('boss', 'correct horse', '2001:db8:1:3::1')).status).toBe(200);
+      const failed = await audits('staff.login_failed', ids.boss);
+      expect(failed.map((row) => row.ip)).toEqual(['a', 'b', 'c', 'd', 'e'].map((host) => `2001:db8:1:2::${host}`));
+    });
+
     it('shares the counters between two server instances on one database', async () => {
       second = await startServer(
         loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JOBS_ENABLED: 'false', TRUSTED_PROXIES }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { execute, type Executor } from '../../db';
 import { signInThrottles } from '../../db/schema';
+import { throttleAddressOf } from '../../http/client-address';
 
 /**
  * How failed staff sign-ins are throttled. Each counter locks after `lockAfter` failures, first for
@@ -28,6 +29,12 @@ export const KNOWN_ADDRESS_DAYS = 30;
 
 /** The account-wide counter's client_ip. */
 const ALL_ADDRESSES = '';
+
+/**
+ * The per-address counter's client_ip: an IPv4 address, an IPv6 /64. A request whose socket address is gone is
+ * counted under one shared name, never as the account-wide counter.
+ */
+const addressKeyOf = (clientIp: string) => (clientIp ? throttleAddressOf(clientIp) : 'unknown');
 
 /**
  * Seconds a counter is locked after its `failures`-th failure (0 below the threshold).
@@ -66,6 +73,7 @@ export type Reservation = ({ refused: false } & ThrottleCount) | { refused: true
  * then clears the counter (`clearAddress`).
  */
 export async function reserveAttempt(executor: Executor, accountKey: string, clientIp: string, now: Date): Promise<Reservation> {
+  const address = addressKeyOf(clientIp);
   const at = now.toISOString();
   const next = sql`case when t.last_failure_at is null or t.last_failure_at <= ${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz
                         then 1 else t.failures + 1 end`;
@@ -74,7 +82,7 @@ export async function reserveAttempt(executor: Executor, accountKey: string, cli
     const [counted] = await execute<{ failures: number; locked_until: Date | null }>(
       executor,
       sql`insert into sign_in_throttles as t (account_key, client_ip, failures, last_failure_at, locked_until)
-          values (${accountKey}, ${clientIp}, 1, ${at}::timestamptz, ${lockedUntilSql(sql`1`, ADDRESS_POLICY, now)})
+          values (${accountKey}, ${address}, 1, ${at}::timestamptz, ${lockedUntilSql(sql`1`, ADDRESS_POLICY, now)})
           on conflict (account_key, client_ip) do update set
             failures = ${next},
             last_failure_at = ${at}::timestamptz,
@@ -89,7 +97,7 @@ export async function reserveAttempt(executor: Executor, accountKey: string, cli
       .where(
         and(
           eq(signInThrottles.accountKey, accountKey),
-          eq(signInThrottles.clientIp, clientIp),
+          eq(signInThrottles.clientIp, address),
           gt(signInThrottles.lockedUntil, now),
         ),
       );
@@ -134,7 +142,7 @@ export async function accountLockFor(
     sql`select (select locked_until from sign_in_throttles
                  where account_key = ${accountKey} and client_ip = ${ALL_ADDRESSES} and locked_until > ${now.toISOString()}::timestamptz) as locked_until,
                exists (select 1 from staff_sessions s join staff_accounts a on a.id = s.staff_id
-                        where lower(a.username) = ${username.trim().toLowerCase()} and s.ip = ${clientIp}
+                        where lower(a.username) = ${username.trim().toLowerCase()} and ${clientIp} <> '' and s.ip = ${clientIp}
                           and s.created_at > ${since.toISOString()}::timestamptz) as known_address`,
   );
   return row?.locked_until && !row.known_address ? row.locked_until : null;
@@ -144,7 +152,7 @@ export async function accountLockFor(
 export async function clearAddress(executor: Executor, accountKey: string, clientIp: string): Promise<void> {
   await executor
     .delete(signInThrottles)
-    .where(and(eq(signInThrottles.accountKey, accountKey), eq(signInThrottles.clientIp, clientIp)));
+    .where(and(eq(signInThrottles.accountKey, accountKey), eq(signInThrottles.clientIp, addressKeyOf(clientIp))));
 }
 
 /** An admin's unlock (or password reset): every counter of the account, all addresses and the account-wide one. */
