@@ -178,6 +178,15 @@ for (const kind of DATABASE_KINDS) {
       expect(await countMembers('o_sandbox_patient')).toBe(1);
     });
 
+    it('limits an IPv6 client by its /64, whichever address in it each request comes from', async () => {
+      server.setNow(new Date(NOW.getTime() + 30_000));
+      const { burst } = DEFAULT_SIGN_IN_RATE_LIMIT;
+      const statuses = [];
+      for (let n = 0; n <= burst; n++) statuses.push((await attempt(`bad-code-${n}`, `2001:db8:5:6::${n.toString(16)}`)).status);
+      expect(statuses).toEqual([...Array.from({ length: burst }, () => 400), 429]);
+      expect((await attempt('bad-code', '2001:db8:5:7::1')).status).toBe(400);
+    });
+
     it('answers 30 parallel sign-ins from a fresh address and refuses the rest of a burst of 50', async () => {
       server.setNow(new Date(NOW.getTime() + 60_000));
       const answers = await Promise.all(Array.from({ length: 50 }, (_, n) => attempt(`sandbox-crowd${n}`, '203.0.113.6')));
