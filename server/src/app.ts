@@ -10,14 +10,15 @@ import { registerHealthRoutes, type DatabaseProbe } from './modules/health/healt
 import { buildOpenApiDocument } from './openapi/openapi';
 import { DOCS_PAGE_HTML } from './openapi/docs-page';
 import { staticSite, type StaticSiteOptions } from './http/static-site';
+import { clientAddress } from './http/client-address';
 
 export const APP_VERSION = '0.1.0';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'wechat'>;
+  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'trustedProxies' | 'wechat'>;
   logger: Logger;
   database: DatabaseProbe;
-  /** The local WeChat stand-in, mounted under /sandbox in sandbox mode. */
+  /** The local WeChat stand-in, mounted under /sandbox in sandbox mode (and refused in live mode). */
   sandbox?: Router;
   /** Feature routers (each module registers its routes on an ApiRouter with prefix /api). */
   registerRoutes?: (api: ApiRouter) => void;
@@ -35,7 +36,11 @@ export interface App {
 
 /** Builds the Koa application; no port is opened here (tests call `app.koa.callback()`). */
 export function createApp(deps: AppDeps): App {
-  const koa = new Koa({ proxy: true });
+  if (deps.sandbox && deps.config.wechat.mode !== 'sandbox') {
+    throw new Error('the WeChat sandbox cannot be mounted in live mode: it would let anyone mark orders paid');
+  }
+  // Forwarding headers are read by clientAddress, and only from TRUSTED_PROXIES; Koa itself believes none.
+  const koa = new Koa({ proxy: false });
   koa.silent = true;
   const tracker = inflightTracker();
   const api = new ApiRouter('/api');
@@ -59,6 +64,7 @@ export function createApp(deps: AppDeps): App {
 
   const allowedOrigins = new Set(deps.config.corsOrigins);
   koa.use(tracker.middleware);
+  koa.use(clientAddress(deps.config.trustedProxies));
   koa.use(requestContext(deps.logger));
   koa.use(errorHandler());
   koa.use(securityHeaders());

@@ -89,4 +89,51 @@ describe('loadConfig', () => {
     const problems = problemsOf({ PHONE_HASH_KEY: Buffer.alloc(16).toString('base64') });
     expect(problems).toEqual([{ variable: 'PHONE_HASH_KEY', message: 'must be 32 bytes encoded as base64' }]);
   });
+
+  it('trusts no proxy by default and parses TRUSTED_PROXIES as IPs and CIDR ranges, IPv4 and IPv6', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).trustedProxies).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
+  });
+
+  it('names each TRUSTED_PROXIES entry that is not an IP or a CIDR range', () => {
+    for (const bad of ['proxy.internal', '10.0.0.0/33', '::1/129', '10.0.0.1/8/1', '300.1.1.1', '10.0.0.0/-1', '10.0.0.0/']) {
+      const problems = problemsOf({ TRUSTED_PROXIES: `127.0.0.1,${bad}` });
+      expect(problems, bad).toHaveLength(1);
+      expect(problems[0]?.variable).toBe('TRUSTED_PROXIES');
+      expect(problems[0]?.message).toContain(`"${bad}"`);
+    }
+  });
+
+  it('refuses production without live credentials unless WECHAT_MODE=sandbox is set, in one line naming what is missing', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.variable).toBe('WECHAT_MODE');
+    expect(problems[0]?.message).not.toContain('\n');
+    for (const missing of ['WECHAT_APP_SECRET', 'WECHAT_PAY_MCH_ID', 'WECHAT_PAY_APIV3_KEY', 'PHONE_HASH_KEY']) {
+      expect(problems[0]?.message).toContain(missing);
+    }
+    expect(problems[0]?.message).toContain('WECHAT_MODE=sandbox');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /^Invalid configuration: WECHAT_MODE: NODE_ENV=production [^\n]+$/,
+    );
+    // Some credentials but no app secret is still not live: the ones still missing are named, the set ones are not.
+    const partial = problemsOf({ NODE_ENV: 'production', WECHAT_PAY_MCH_ID: '1900000109' });
+    expect(partial).toHaveLength(1);
+    expect(partial[0]?.message).not.toContain('WECHAT_PAY_MCH_ID');
+    expect(partial[0]?.message).toContain('WECHAT_APP_SECRET');
+
+    expect(loadConfig({ NODE_ENV: 'production', WECHAT_MODE: 'sandbox' }).wechat.mode).toBe('sandbox');
+    // An app secret in production means live, and live needs every credential.
+    expect(problemsOf({ NODE_ENV: 'production', WECHAT_APP_SECRET: 'secret' }).map((p) => p.variable)).toContain(
+      'WECHAT_PAY_MCH_ID',
+    );
+    // Outside production the sandbox stays the no-setup default.
+    expect(loadConfig({ NODE_ENV: 'development' }).wechat.mode).toBe('sandbox');
+    expect(loadConfig({ NODE_ENV: 'test' }).wechat.mode).toBe('sandbox');
+  });
 });

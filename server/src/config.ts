@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseTimeouts } from './db/database';
+import { parseAddressRange } from './http/client-address';
 
 /**
  * The one place that reads the environment. Everything else receives a typed `AppConfig`.
@@ -10,6 +11,20 @@ import type { DatabaseTimeouts } from './db/database';
 const booleanish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const base64Key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64');
+
+/** What live mode cannot run without. */
+const LIVE_REQUIRED = [
+  'WECHAT_APP_SECRET',
+  'WECHAT_PAY_MCH_ID',
+  'WECHAT_PAY_SERIAL',
+  'WECHAT_PAY_PRIVATE_KEY_FILE',
+  'WECHAT_PAY_APIV3_KEY',
+  'WECHAT_PAY_PLATFORM_CERT_FILE',
+  'WECHAT_PAY_PLATFORM_SERIAL',
+  'PUBLIC_BASE_URL',
+  'PHONE_ENCRYPTION_KEY',
+  'PHONE_HASH_KEY',
+] as const;
 
 const envSchema = z
   .object({
@@ -41,6 +56,22 @@ const envSchema = z
           .map((s) => s.trim())
           .filter(Boolean),
       ),
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .superRefine((ranges, ctx) => {
+        for (const range of ranges) {
+          if (!parseAddressRange(range)) {
+            ctx.addIssue({ code: 'custom', message: `"${range}" is not an IP address or CIDR range (e.g. 10.0.0.0/8)` });
+          }
+        }
+      }),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     JOBS_ENABLED: booleanish.default(true),
     CAMPAIGN_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
@@ -62,20 +93,21 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     const live = env.WECHAT_MODE === 'live' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET !== undefined);
-    if (!live) return;
-    const required = [
-      'WECHAT_APP_SECRET',
-      'WECHAT_PAY_MCH_ID',
-      'WECHAT_PAY_SERIAL',
-      'WECHAT_PAY_PRIVATE_KEY_FILE',
-      'WECHAT_PAY_APIV3_KEY',
-      'WECHAT_PAY_PLATFORM_CERT_FILE',
-      'WECHAT_PAY_PLATFORM_SERIAL',
-      'PUBLIC_BASE_URL',
-      'PHONE_ENCRYPTION_KEY',
-      'PHONE_HASH_KEY',
-    ] as const;
-    for (const key of required) {
+    if (!live) {
+      // In production the sandbox lets anyone mark orders paid: it runs only when asked for by name.
+      if (env.NODE_ENV === 'production' && env.WECHAT_MODE === undefined) {
+        const missing = LIVE_REQUIRED.filter((key) => env[key] === undefined);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WECHAT_MODE'],
+          message:
+            `NODE_ENV=production needs live WeChat credentials (missing: ${missing.join(', ')}); ` +
+            'set them, or set WECHAT_MODE=sandbox to run the sandbox on purpose',
+        });
+      }
+      return;
+    }
+    for (const key of LIVE_REQUIRED) {
       if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when WECHAT_MODE=live' });
     }
     if (env.WECHAT_APP_ID === 'wx_sandbox_app') {
@@ -103,6 +135,8 @@ export interface AppConfig {
   dataDir: string;
   bodyLimitKb: number;
   corsOrigins: string[];
+  /** Proxies (IPs and CIDR ranges) whose X-Forwarded-For / X-Real-IP are believed; none by default. */
+  trustedProxies: string[];
   shutdownGraceMs: number;
   jobsEnabled: boolean;
   /** Upper bound on campaign subscribe-message sends per second, per server instance. */
@@ -137,7 +171,13 @@ export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist', impo
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: { variable: string; message: string }[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    // One problem reads as one line; several get a line each.
+    const [only] = problems;
+    super(
+      problems.length === 1 && only
+        ? `Invalid configuration: ${only.variable}: ${only.message}`
+        : `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -185,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     bodyLimitKb: e.BODY_LIMIT_KB,
     corsOrigins: e.CORS_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobsEnabled: e.JOBS_ENABLED,
     campaignSendsPerSecond: e.CAMPAIGN_SENDS_PER_SECOND,

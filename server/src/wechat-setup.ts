@@ -23,6 +23,13 @@ export interface WechatSetup {
  */
 export async function setupWechat(config: AppConfig, ownBaseUrl: string, logger: Logger): Promise<WechatSetup> {
   if (config.wechat.mode === 'sandbox') {
+    if (config.env === 'production') {
+      logger.warn(
+        { wechatMode: 'sandbox', nodeEnv: 'production' },
+        'WECHAT_MODE=sandbox IN PRODUCTION: no real WeChat login or payment; anyone can mark orders paid through /sandbox. ' +
+          'Do not let real shoppers use this server.',
+      );
+    }
     const keys = await loadOrCreateSandboxKeys(config.dataDir);
     const sandboxBaseUrl = `${ownBaseUrl}/sandbox`;
     const adapters = sandboxAdapterOptions(keys, sandboxBaseUrl);

@@ -97,7 +97,7 @@ export async function runEventsBench(options: EventsBenchOptions): Promise<Event
   const { kind, clients, batches, batchSize } = options;
   const server = await startTestServer(kind, {
     registerRoutes: (api, context) => {
-      registerAuthRoutes(api, context);
+      registerAuthRoutes(api, context, { signInRateLimit: UNLIMITED });
       registerEventsRoutes(api, context, { rateLimit: UNLIMITED });
     },
   });

@@ -211,6 +211,40 @@ describe('web console in Chromium against the real server', () => {
     await page.context().close();
   });
 
+  it('an admin lifts a staff account’s sign-in lock with the 解锁 button, audited', async () => {
+    for (let n = 0; n < 5; n++) {
+      await fetch(`${test.url}/api/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'staff.bj', password: `guess-${n}` }),
+      });
+    }
+    const page = await signIn('admin', 'admin123456');
+    await page.getByRole('menuitem', { name: '员工管理' }).click();
+    const lock = page.getByTestId('staff-lock-staff.bj');
+    await lock.getByText(/^至 /).waitFor();
+    await saveScreenshot(page, SUITE, '14b-staff-locked');
+    await lock.getByRole('button', { name: /解\s*锁/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /解\s*锁/ })
+      .click();
+    await lock.waitFor({ state: 'detached' });
+    const [audit] = await q<{ target_id: string; actor: string }>(
+      sql`select a.target_id, s.username as actor from audit_log a join staff_accounts s on s.id = a.actor_staff_id
+           where a.action = 'staff.unlock' order by a.id desc limit 1`,
+    );
+    const [clerk] = await q<{ id: number }>(sql`select id from staff_accounts where username = 'staff.bj'`);
+    expect(audit).toEqual({ target_id: String(clerk?.id), actor: 'admin' });
+    const signedIn = await fetch(`${test.url}/api/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'staff.bj', password: 'staff123456' }),
+    });
+    expect(signedIn.status).toBe(200);
+    await page.context().close();
+  });
+
   it('an operator edits a custom segment’s rule and sees the new member count; built-ins offer no editing', async () => {
     await q(
       sql`insert into segments (code, name, kind, rule, member_count, created_at, updated_at)

@@ -4,6 +4,7 @@ import { reconcilePendingPayments } from '../modules/payments';
 import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmentation';
 import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
 import { drainOutbox, planCampaigns } from '../modules/campaigns';
+import { purgeSignInThrottles } from '../modules/staff';
 import type { ScheduledJob } from './scheduler';
 
 export { periodKey, recentJobRuns, runClaimed, INSTANCE_ID, type ClaimedRun, type JobPeriod } from './job-runs';
@@ -46,6 +47,12 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     cron: '0 3 * * *',
     period: 'day',
     run: async (context: ServerContext, scheduledAt: Date, run) => runNightlySegmentRefresh(context, scheduledAt, run),
+  },
+  {
+    name: 'staff.purge-sign-in-throttles',
+    cron: '30 4 * * *',
+    period: 'day',
+    run: async (context: ServerContext) => ({ purged: await purgeSignInThrottles(context.database.db, context.clock()) }),
   },
   {
     name: 'campaigns.plan',

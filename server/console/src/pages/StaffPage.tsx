@@ -1,5 +1,5 @@
 import { STAFF_ROLES, type StaffAccountView, type StaffListResponse, type StaffRole } from '@member-ops/shared';
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { api, errorText } from '../api';
 import { ROLE_LABELS, formatTime } from '../format';
@@ -26,6 +26,15 @@ export function StaffPage() {
     try {
       await api('PATCH', `/admin/staff/${staff.id}`, body);
       void message.success('已更新');
+      list.reload();
+    } catch (err) {
+      void message.error(errorText(err));
+    }
+  };
+  const unlock = async (staff: StaffAccountView) => {
+    try {
+      await api('POST', `/admin/staff/${staff.id}/unlock`);
+      void message.success(`已解锁 ${staff.displayName}`);
       list.reload();
     } catch (err) {
       void message.error(errorText(err));
@@ -73,9 +82,24 @@ export function StaffPage() {
           { title: '门店', dataIndex: 'storeId', render: storeName },
           { title: '最近登录', dataIndex: 'lastLoginAt', render: formatTime },
           {
-            title: '锁定',
-            dataIndex: 'lockedUntil',
-            render: (l: string | null) => (l ? <Tag color="red">至 {formatTime(l)}</Tag> : '—'),
+            title: '登录锁定',
+            render: (_: unknown, s: StaffAccountView) =>
+              s.lockedUntil ? (
+                <Space size="small" data-testid={`staff-lock-${s.username}`}>
+                  <Tag color="red">至 {formatTime(s.lockedUntil)}</Tag>
+                  <Popconfirm
+                    title={`解除 ${s.displayName} 的登录锁定？`}
+                    description="清除所有地址的失败次数，操作会记入审计日志。"
+                    okText="解锁"
+                    cancelText="取消"
+                    onConfirm={() => unlock(s)}
+                  >
+                    <Button size="small">解锁</Button>
+                  </Popconfirm>
+                </Space>
+              ) : (
+                '—'
+              ),
           },
           {
             title: '启用',

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { STAFF_ROLES, type StaffRole } from '@member-ops/shared';
 import { createdAt, idPrimaryKey, idRef, instant, oneOf, updatedAt } from './columns';
 
@@ -27,8 +27,6 @@ export const staffAccounts = pgTable(
     /** The rep's phone for tap-to-call and WeCom; not member data. */
     phone: text('phone'),
     active: boolean('active').notNull().default(true),
-    failedLoginCount: integer('failed_login_count').notNull().default(0),
-    lockedUntil: instant('locked_until'),
     passwordChangedAt: instant('password_changed_at'),
     lastLoginAt: instant('last_login_at'),
     createdAt: createdAt(),
@@ -40,7 +38,28 @@ export const staffAccounts = pgTable(
     index('staff_accounts_store_role_idx').on(t.storeId, t.role),
     check('staff_accounts_role_check', oneOf(t.role, STAFF_ROLES)),
     check('staff_accounts_store_staff_has_store_check', sql`${t.role} <> 'store_staff' or ${t.storeId} is not null`),
-    check('staff_accounts_failed_login_count_check', sql`${t.failedLoginCount} >= 0`),
+  ],
+);
+
+/**
+ * Failed staff sign-ins, counted per (client address, account name) and per account name across all addresses
+ * (client_ip = ''). The name is kept as a SHA-256 of its lower-case form: people type passwords into the username
+ * field, and names that belong to no account are counted exactly like real ones. Rows are reset by a successful
+ * sign-in from that address, by an admin's unlock, or after a day without failures; the daily purge removes them.
+ */
+export const signInThrottles = pgTable(
+  'sign_in_throttles',
+  {
+    accountKey: text('account_key').notNull(),
+    clientIp: text('client_ip').notNull(),
+    failures: integer('failures').notNull().default(0),
+    lastFailureAt: instant('last_failure_at'),
+    lockedUntil: instant('locked_until'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountKey, t.clientIp] }),
+    index('sign_in_throttles_last_failure_idx').on(t.lastFailureAt),
+    check('sign_in_throttles_failures_check', sql`${t.failures} >= 0`),
   ],
 );
 

@@ -46,7 +46,7 @@ import {
   updateSegment,
   type SegmentsDeps,
 } from './segments.service';
-import { createStaff, listMemberFilterOptions, listStaff, updateStaff } from './staff-admin.service';
+import { createStaff, listMemberFilterOptions, listStaff, unlockStaff, updateStaff } from './staff-admin.service';
 
 export function registerAdminRoutes(api: ApiRouter, context: ServerContext): void {
   const auth = staffAuth(context.database, context.clock);
@@ -249,7 +249,7 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     response: StaffListResponse,
     middleware: admins,
     errors: [401, 403],
-    handler: () => listStaff(context.database),
+    handler: () => listStaff(context.database, context.clock()),
   });
   api.add({
     ...admin,
@@ -275,6 +275,17 @@ export function registerAdminRoutes(api: ApiRouter, context: ServerContext): voi
     middleware: admins,
     errors: [401, 403, 404, 409],
     handler: async ({ params, body }, ctx) => ({ staff: await updateStaff(acting(ctx), params.staffId, body) }),
+  });
+  api.add({
+    ...admin,
+    method: 'post',
+    path: '/admin/staff/:staffId/unlock',
+    summary: 'Lift every sign-in lock of a staff account (all addresses and account-wide); audited',
+    params: StaffParams,
+    response: StaffAccountResponse,
+    middleware: admins,
+    errors: [401, 403, 404],
+    handler: async ({ params }, ctx) => ({ staff: await unlockStaff(acting(ctx), params.staffId) }),
   });
   api.add({
     ...admin,

@@ -12,6 +12,7 @@ import { AppError } from '../../errors';
 import { isUniqueViolation } from '../../db/pg-error';
 import { hashPassword } from '../../security/password';
 import { recordAudit } from '../payments';
+import { clearAccountThrottle, signInLocksOf } from '../staff';
 
 export interface StaffAdminDeps {
   database: Database;
@@ -27,12 +28,12 @@ interface StaffRow extends Record<string, unknown> {
   store_id: number | null;
   active: boolean;
   last_login_at: Date | null;
-  locked_until: Date | null;
 }
 
-const SELECT = sql`select id, username, display_name, role, store_id, active, last_login_at, locked_until from staff_accounts`;
+const SELECT = sql`select id, username, display_name, role, store_id, active, last_login_at from staff_accounts`;
 
-function toView(row: StaffRow): StaffAccountView {
+/** `lockedUntil`: the latest sign-in lock still holding for the account, from any address or account-wide. */
+function toView(row: StaffRow, locks: Map<string, Date>): StaffAccountView {
   return {
     id: row.id,
     username: row.username,
@@ -41,13 +42,18 @@ function toView(row: StaffRow): StaffAccountView {
     storeId: row.store_id,
     active: row.active,
     lastLoginAt: row.last_login_at?.toISOString() ?? null,
-    lockedUntil: row.locked_until?.toISOString() ?? null,
+    lockedUntil: locks.get(row.username.toLowerCase())?.toISOString() ?? null,
   };
+}
+
+async function viewOf(executor: Executor, id: number, now: Date): Promise<StaffAccountView> {
+  const row = await loadStaff(executor, id);
+  return toView(row, await signInLocksOf(executor, [row.username], now));
 }
 
 async function loadStaff(executor: Executor, id: number): Promise<StaffRow> {
   const [row] = await execute<StaffRow>(executor, sql`${SELECT} where id = ${id}`);
-  if (!row) throw new AppError('NOT_FOUND', `No staff account ${id}`);
+  if (!row) throw new AppError('NOT_FOUND', `员工账号 ${id} 不存在`);
   return row;
 }
 
@@ -61,10 +67,15 @@ async function requireStore(executor: Executor, storeId: number | null): Promise
   }
 }
 
-export async function listStaff(database: Database): Promise<StaffListResponse> {
+export async function listStaff(database: Database, now: Date): Promise<StaffListResponse> {
   const rows = await execute<StaffRow>(database.db, sql`${SELECT} order by role, id`);
+  const locks = await signInLocksOf(
+    database.db,
+    rows.map((row) => row.username),
+    now,
+  );
   const stores = await execute<{ id: number; name: string }>(database.db, sql`select id, name from stores order by id`);
-  return { items: rows.map(toView), stores };
+  return { items: rows.map((row) => toView(row, locks)), stores };
 }
 
 /** The stores and the sales-rep accounts (inactive ones too: they may still own members) the members list filters by. */
@@ -101,7 +112,7 @@ export async function createStaff(deps: StaffAdminDeps, body: CreateStaffRequest
         { username: body.username, role: body.role, storeId: body.storeId },
         deps.actor,
       );
-      return toView(await loadStaff(tx, created.id));
+      return viewOf(tx, created.id, deps.now);
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', `Username ${body.username} is taken`);
       throw error;
@@ -131,11 +142,11 @@ export async function updateStaff(deps: StaffAdminDeps, id: number, body: Update
                  active = ${body.active ?? before.active},
                  password_hash = coalesce(${passwordHash ?? null}, password_hash),
                  password_changed_at = case when ${passwordHash ?? null}::text is null then password_changed_at else ${deps.now}::timestamptz end,
-                 failed_login_count = case when ${passwordHash ?? null}::text is null then failed_login_count else 0 end,
-                 locked_until = case when ${passwordHash ?? null}::text is null then locked_until else null end,
                  updated_at = ${deps.now}
            where id = ${id}`,
     );
+    // A new password also lifts sign-in locks: whoever holds it starts afresh.
+    if (passwordHash !== undefined) await clearAccountThrottle(tx, before.username, deps.now);
     if (body.active === false || passwordHash !== undefined || role !== before.role) {
       await tx.execute(sql`update staff_sessions set revoked_at = ${deps.now} where staff_id = ${id} and revoked_at is null`);
     }
@@ -148,6 +159,19 @@ export async function updateStaff(deps: StaffAdminDeps, id: number, body: Update
     };
     const action = changes.role ? 'staff.role_change' : 'staff.update';
     await recordAudit(tx, deps.now, action, 'staff', id, changes, deps.actor);
-    return toView(await loadStaff(tx, id));
+    return viewOf(tx, id, deps.now);
+  });
+}
+
+/**
+ * Lifts every sign-in lock of the account (each address and the account-wide one) and forgets its failure counts;
+ * audited with what was lifted, also when nothing was locked.
+ */
+export async function unlockStaff(deps: StaffAdminDeps, id: number): Promise<StaffAccountView> {
+  return withTransaction(deps.database, async (tx) => {
+    const account = await loadStaff(tx, id);
+    const lifted = await clearAccountThrottle(tx, account.username, deps.now);
+    await recordAudit(tx, deps.now, 'staff.unlock', 'staff', id, lifted, deps.actor);
+    return viewOf(tx, id, deps.now);
   });
 }

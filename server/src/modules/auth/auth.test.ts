@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { stores } from '../../db/schema';
 import { startTestServer, type TestServer } from '../../testing/server';
-import { registerAuthRoutes } from './auth.routes';
+import { DEFAULT_SIGN_IN_RATE_LIMIT, registerAuthRoutes } from './auth.routes';
 import { call, signIn } from './auth.testing';
 
 const DAY_MS = 86_400_000;
@@ -116,6 +116,82 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         server.setNow(new Date());
       }
+    });
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`shopper sign-in rate limit per client address [${kind}]`, () => {
+    const NOW = new Date('2026-05-10T04:00:00.000Z');
+    let server: TestServer;
+    const countMembers = async (openid: string) => {
+      const [row] = await execute<{ n: number }>(
+        server.testDatabase.database.db,
+        sql`select count(*)::int as n from members where openid = ${openid}`,
+      );
+      return row?.n;
+    };
+    const attempt = (code: string, from: string) =>
+      fetch(`${server.url}/api/auth/wechat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ code }),
+      }).then(async (r) => ({
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        body: (await r.json()) as { error?: { code: string; message: string } },
+      }));
+
+    beforeAll(async () => {
+      // A fixed clock: no token comes back while the test runs unless the test moves the clock.
+      server = await startTestServer(kind, {
+        now: NOW,
+        registerRoutes: registerAuthRoutes,
+        env: { TRUSTED_PROXIES: '127.0.0.1' },
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await server.stop();
+    });
+
+    it('answers 429 with Retry-After and a Chinese message past the burst, per address, before the code is spent', async () => {
+      const { burst } = DEFAULT_SIGN_IN_RATE_LIMIT;
+      const statuses = [];
+      // Every kind of answer counts: a good code, then bad ones (400).
+      statuses.push((await attempt('sandbox-flood', '203.0.113.5')).status);
+      for (let n = 1; n < burst; n++) statuses.push((await attempt(`bad-code-${n}`, '203.0.113.5')).status);
+      expect(statuses).toEqual([200, ...Array.from({ length: burst - 1 }, () => 400)]);
+
+      const limited = await attempt('sandbox-patient', '203.0.113.5');
+      expect(limited).toEqual({
+        status: 429,
+        retryAfter: '1',
+        body: { error: { code: 'RATE_LIMITED', message: '登录太频繁，请稍后再试' } },
+      });
+      expect(await countMembers('o_sandbox_patient')).toBe(0);
+      // Another address is not affected.
+      expect((await attempt('sandbox-neighbour', '198.51.100.5')).status).toBe(200);
+      // One second later one more sign-in goes through, with the code the refused request did not spend.
+      server.setNow(new Date(NOW.getTime() + 1000));
+      expect((await attempt('sandbox-patient', '203.0.113.5')).status).toBe(200);
+      expect((await attempt('sandbox-patient.2', '203.0.113.5')).status).toBe(429);
+      expect(await countMembers('o_sandbox_patient')).toBe(1);
+    });
+
+    it('limits an IPv6 client by its /64, whichever address in it each request comes from', async () => {
+      server.setNow(new Date(NOW.getTime() + 30_000));
+      const { burst } = DEFAULT_SIGN_IN_RATE_LIMIT;
+      const statuses = [];
+      for (let n = 0; n <= burst; n++) statuses.push((await attempt(`bad-code-${n}`, `2001:db8:5:6::${n.toString(16)}`)).status);
+      expect(statuses).toEqual([...Array.from({ length: burst }, () => 400), 429]);
+      expect((await attempt('bad-code', '2001:db8:5:7::1')).status).toBe(400);
+    });
+
+    it('answers 30 parallel sign-ins from a fresh address and refuses the rest of a burst of 50', async () => {
+      server.setNow(new Date(NOW.getTime() + 60_000));
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, n) => attempt(`sandbox-crowd${n}`, '203.0.113.6')));
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(DEFAULT_SIGN_IN_RATE_LIMIT.burst);
+      expect(answers.filter((a) => a.status === 429)).toHaveLength(50 - DEFAULT_SIGN_IN_RATE_LIMIT.burst);
     });
   });
 }

@@ -1,1 +1,1 @@
-export { registerAuthRoutes } from './auth.routes';
+export { DEFAULT_SIGN_IN_RATE_LIMIT, registerAuthRoutes, type AuthRouteOptions } from './auth.routes';

@@ -1,1 +1,2 @@
 export { registerStaffLoginRoutes } from './staff.routes';
+export { clearAccountThrottle, purgeSignInThrottles, signInLocksOf } from './sign-in-throttle';

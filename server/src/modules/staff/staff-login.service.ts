@@ -1,27 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { shanghaiParts, type StaffLoginRequest, type StaffLoginResponse, type StaffProfile } from '@member-ops/shared';
-import { execute, withTransaction, type Database, type Executor } from '../../db';
+import { withTransaction, type Database, type Executor } from '../../db';
 import { auditLog, staffAccounts } from '../../db/schema';
 import { AppError } from '../../errors';
 import { createStaffSession } from '../../http/auth';
 import { hashPassword, verifyPassword } from '../../security/password';
+import { accountKeyOf, accountLockFor, clearAddress, countAccountFailure, reserveAttempt } from './sign-in-throttle';
 
-/** Five wrong passwords in a row lock the account for a quarter of an hour. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MS = 15 * 60 * 1000;
+const WRONG_CREDENTIALS = '账号或密码错误';
 
-const WRONG_CREDENTIALS = 'Wrong username or password';
-
-/** Refusal while an account is locked; the route turns `retryAfterSeconds` into a Retry-After header. */
-export class AccountLockedError extends AppError {
+/**
+ * Refusal while sign-ins of this account from this address are throttled; the route turns `retryAfterSeconds` into
+ * a Retry-After header. The words are the same whether the name belongs to an account or not.
+ */
+export class SignInThrottledError extends AppError {
   constructor(
     lockedUntil: Date,
     readonly retryAfterSeconds: number,
   ) {
     const { hour, minute } = shanghaiParts(lockedUntil);
     const at = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-    super('RATE_LIMITED', `Too many failed sign-ins: this account is locked until ${at} (Beijing time)`);
+    super('RATE_LIMITED', `登录失败次数过多，请于 ${at}（北京时间）后再试，或请管理员解锁`);
   }
 }
 
@@ -53,37 +53,15 @@ async function audit(
   });
 }
 
-/**
- * Counts a failed password in one statement (so concurrent guesses all count) and locks the account when the
- * count reaches MAX_FAILED_LOGINS. A lock that has run out starts a fresh count.
- */
-async function countFailure(
-  database: Database,
-  staffId: number,
-  now: Date,
-): Promise<{ count: number; lockedUntil: Date | null }> {
-  const expired = sql`locked_until <= ${now.toISOString()}::timestamptz`;
-  const nextCount = sql`case when ${expired} then 1 else failed_login_count + 1 end`;
-  const [row] = await execute<{ failed_login_count: number; locked_until: Date | null }>(
-    database.db,
-    sql`update staff_accounts set
-          failed_login_count = ${nextCount},
-          locked_until = case when ${nextCount} >= ${MAX_FAILED_LOGINS} then ${new Date(now.getTime() + LOCK_MS).toISOString()}::timestamptz
-                              when ${expired} then null else locked_until end,
-          updated_at = ${now.toISOString()}::timestamptz
-        where id = ${staffId}
-        returning failed_login_count, locked_until`,
-  );
-  return { count: row?.failed_login_count ?? 0, lockedUntil: row?.locked_until ?? null };
-}
-
-function lockedError(lockedUntil: Date, now: Date): AccountLockedError {
-  return new AccountLockedError(lockedUntil, Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000)));
+function throttled(lockedUntil: Date, now: Date): SignInThrottledError {
+  return new SignInThrottledError(lockedUntil, Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000)));
 }
 
 /**
- * Staff sign-in. An unknown username and a wrong password get the same answer after the same amount of work;
- * every attempt is audited. Locked accounts are refused without checking the password.
+ * Staff sign-in. Failures are throttled per (client address, account name) and per account name overall (see
+ * sign-in-throttle.ts); the typed name is throttled whether or not an account has it, so an unknown name and a wrong
+ * password get the same answers (401, then 429 with the same words and Retry-After) after the same work. Every
+ * attempt and every lockout is audited; the typed name never is (people type passwords into that field).
  */
 export async function staffLogin(
   database: Database,
@@ -91,37 +69,54 @@ export async function staffLogin(
   meta: LoginMeta,
   now: Date,
 ): Promise<StaffLoginResponse> {
+  const accountKey = accountKeyOf(credentials.username);
   const [account] = await database.db
     .select()
     .from(staffAccounts)
-    .where(eq(sql`lower(${staffAccounts.username})`, credentials.username.toLowerCase()));
-  if (!account) {
-    await verifyPassword(credentials.password, await decoy());
-    // The typed username is not recorded: people sometimes type their password into that field.
-    await audit(database.db, 'staff.login_failed', null, meta, { reason: 'unknown_user' });
-    throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    .where(eq(sql`lower(${staffAccounts.username})`, credentials.username.trim().toLowerCase()));
+  const staffId = account?.id ?? null;
+
+  const accountLock = await accountLockFor(database.db, accountKey, credentials.username, meta.ip, now);
+  if (accountLock) {
+    await audit(database.db, 'staff.login_refused', staffId, meta, { reason: 'locked', scope: 'account' });
+    throw throttled(accountLock, now);
   }
-  if (account.lockedUntil && account.lockedUntil > now) {
-    await audit(database.db, 'staff.login_refused', account.id, meta, { reason: 'locked' });
-    throw lockedError(account.lockedUntil, now);
+  const attempt = await reserveAttempt(database.db, accountKey, meta.ip, now);
+  if (attempt.refused) {
+    await audit(database.db, 'staff.login_refused', staffId, meta, { reason: 'locked', scope: 'address' });
+    throw throttled(attempt.lockedUntil, now);
   }
-  const passwordOk = await verifyPassword(credentials.password, account.passwordHash);
-  if (!passwordOk || !account.active) {
-    const failure = await countFailure(database, account.id, now);
-    const reason = passwordOk ? 'inactive' : 'wrong_password';
-    await audit(database.db, 'staff.login_failed', account.id, meta, { reason, failedCount: failure.count });
-    if (failure.lockedUntil && failure.lockedUntil > now) throw lockedError(failure.lockedUntil, now);
-    throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+
+  const passwordOk = await verifyPassword(credentials.password, account?.passwordHash ?? (await decoy()));
+  if (account && passwordOk && account.active) {
+    return withTransaction(database, async (tx) => {
+      await clearAddress(tx, accountKey, meta.ip);
+      await tx.update(staffAccounts).set({ lastLoginAt: now, updatedAt: now }).where(eq(staffAccounts.id, account.id));
+      const session = await createStaffSession(tx, account.id, now, { ip: meta.ip, userAgent: meta.userAgent });
+      await audit(tx, 'staff.login', account.id, meta);
+      return { token: session.token, expiresAt: session.expiresAt.toISOString(), staff: profileOf(account) };
+    });
   }
-  return withTransaction(database, async (tx) => {
-    await tx
-      .update(staffAccounts)
-      .set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, updatedAt: now })
-      .where(eq(staffAccounts.id, account.id));
-    const session = await createStaffSession(tx, account.id, now, { ip: meta.ip, userAgent: meta.userAgent });
-    await audit(tx, 'staff.login', account.id, meta);
-    return { token: session.token, expiresAt: session.expiresAt.toISOString(), staff: profileOf(account) };
-  });
+
+  const reason = !account ? 'unknown_user' : passwordOk ? 'inactive' : 'wrong_password';
+  await audit(database.db, 'staff.login_failed', staffId, meta, { reason, failedCount: attempt.failures });
+  const overall = await countAccountFailure(database.db, accountKey, now);
+  if (attempt.lockedUntil) {
+    await audit(database.db, 'staff.login_locked', staffId, meta, {
+      scope: 'address',
+      failures: attempt.failures,
+      lockedUntil: attempt.lockedUntil.toISOString(),
+    });
+  }
+  if (overall.lockedUntil) {
+    await audit(database.db, 'staff.login_locked', staffId, meta, {
+      scope: 'account',
+      failures: overall.failures,
+      lockedUntil: overall.lockedUntil.toISOString(),
+    });
+  }
+  if (attempt.lockedUntil) throw throttled(attempt.lockedUntil, now);
+  throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
 }
 
 function profileOf(account: typeof staffAccounts.$inferSelect): StaffProfile {
@@ -136,7 +131,7 @@ function profileOf(account: typeof staffAccounts.$inferSelect): StaffProfile {
 
 export async function loadStaffProfile(database: Database, staffId: number): Promise<StaffProfile> {
   const [account] = await database.db.select().from(staffAccounts).where(eq(staffAccounts.id, staffId));
-  if (!account) throw new AppError('NOT_FOUND', 'Staff account not found');
+  if (!account) throw new AppError('NOT_FOUND', '员工账号不存在');
   return profileOf(account);
 }
 

@@ -3,15 +3,8 @@ import { LogoutResponse, StaffLoginRequest, StaffLoginResponse, StaffProfile } f
 import type { ApiRouter } from '../../http/api-router';
 import { currentStaff, revokeSession, staffAuth } from '../../http/auth';
 import type { ServerContext } from '../../server';
-import {
-  AccountLockedError,
-  LOCK_MS,
-  MAX_FAILED_LOGINS,
-  auditStaffLogout,
-  loadStaffProfile,
-  staffLogin,
-  type LoginMeta,
-} from './staff-login.service';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, KNOWN_ADDRESS_DAYS } from './sign-in-throttle';
+import { SignInThrottledError, auditStaffLogout, loadStaffProfile, staffLogin, type LoginMeta } from './staff-login.service';
 
 const metaOf = (ctx: Context): LoginMeta => ({
   ip: ctx.ip,
@@ -27,9 +20,14 @@ export function registerStaffLoginRoutes(api: ApiRouter, context: ServerContext)
     path: '/staff/login',
     summary: 'Staff sign-in with username and password',
     description:
-      `An unknown username and a wrong password both answer 401 "Wrong username or password". After ${MAX_FAILED_LOGINS} ` +
-      `wrong passwords in a row the account is locked for ${LOCK_MS / 60_000} minutes: 429 RATE_LIMITED with ` +
-      'Retry-After, whatever the password. A successful sign-in resets the count. Every attempt is audited.',
+      'An unknown username and a wrong password both answer 401 "账号或密码错误". Failures are throttled per (client ' +
+      `address, account name): after ${ADDRESS_POLICY.lockAfter} in a row that address is refused for ` +
+      `${ADDRESS_POLICY.firstLockSeconds / 60} minute, doubling with each further failure up to ` +
+      `${ADDRESS_POLICY.maxLockSeconds / 60} minutes (429 RATE_LIMITED with Retry-After, whatever the password); other ` +
+      `addresses are not affected. ${ACCOUNT_POLICY.lockAfter} failures of one account from all addresses together ` +
+      `lock it the same way for every address it has not signed in from within ${KNOWN_ADDRESS_DAYS} days. Names ` +
+      'that belong to no account are throttled exactly alike. A successful sign-in clears its address; an admin can ' +
+      'unlock (POST /api/admin/staff/:staffId/unlock). Every attempt and every lockout is audited.',
     tags: ['staff'],
     body: StaffLoginRequest,
     response: StaffLoginResponse,
@@ -38,7 +36,7 @@ export function registerStaffLoginRoutes(api: ApiRouter, context: ServerContext)
       try {
         return await staffLogin(context.database, body, metaOf(ctx), context.clock());
       } catch (error) {
-        if (error instanceof AccountLockedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
+        if (error instanceof SignInThrottledError) ctx.set('Retry-After', String(error.retryAfterSeconds));
         throw error;
       }
     },

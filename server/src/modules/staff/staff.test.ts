@@ -6,6 +6,7 @@ import { staffAccounts } from '../../db/schema';
 import { hashPassword } from '../../security/password';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { call } from '../auth/auth.testing';
+import { accountKeyOf } from './sign-in-throttle';
 import { registerStaffLoginRoutes } from './staff.routes';
 
 const NOW = new Date('2026-05-10T04:00:00.000Z');
@@ -17,23 +18,27 @@ for (const kind of DATABASE_KINDS) {
   describe(`staff login [${kind}]`, () => {
     let server: TestServer;
     const db = () => server.testDatabase.database.db;
-    const login = (username: string, password: string) =>
-      call<Answer>(server.url, 'POST', '/api/staff/login', undefined, { username, password });
+    const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/api/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ username, password }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Answer, retryAfter: r.headers.get('retry-after') }));
     const auditActions = async (staffId: number | null) =>
       (
         await execute<{ action: string; reason: string | null }>(
           db(),
-          sql`select action, detail->>'reason' as reason from audit_log
+          sql`select action, coalesce(detail->>'reason', detail->>'scope') as reason from audit_log
               where ${staffId === null ? sql`actor_staff_id is null` : sql`actor_staff_id = ${staffId}`} order by id`,
         )
       ).map((row) => `${row.action}${row.reason ? `:${row.reason}` : ''}`);
-    const accountState = async (id: number) =>
-      (
-        await execute<{ failed_login_count: number; locked_until: Date | null }>(
-          db(),
-          sql`select failed_login_count, locked_until from staff_accounts where id = ${id}`,
-        )
-      )[0];
+    /** The throttle counters of a typed name: per address, and '' for all addresses together. */
+    const counters = async (username: string) =>
+      execute<{ client_ip: string; failures: number; locked_until: Date | null }>(
+        db(),
+        sql`select client_ip, failures, locked_until from sign_in_throttles
+             where account_key = ${accountKeyOf(username)} order by client_ip`,
+      );
     let managerId = 0;
     let clerkId = 0;
 
@@ -72,38 +77,88 @@ for (const kind of DATABASE_KINDS) {
       expect(unknown.status).toBe(401);
       expect(wrong.status).toBe(401);
       expect(unknown.body.error).toEqual(wrong.body.error);
+      expect(unknown.body.error?.message).toBe('账号或密码错误');
       expect(await auditActions(null)).toEqual(['staff.login_failed:unknown_user']);
-      // A success resets the count the wrong password started.
-      expect((await accountState(managerId))?.failed_login_count).toBe(1);
+      // Both names are counted alike: one failure from this address, one for the name overall.
+      const shape = (rows: { client_ip: string; failures: number; locked_until: Date | null }[]) =>
+        rows.map((r) => [r.client_ip, r.failures, r.locked_until]);
+      expect(shape(await counters('nobody'))).toEqual([
+        ['', 1, null],
+        ['127.0.0.1', 1, null],
+      ]);
+      expect(shape(await counters('manager'))).toEqual(shape(await counters('nobody')));
+      // A success clears this address's count; the count over all addresses stays.
       expect((await login('manager', 'correct horse')).status).toBe(200);
-      expect(await accountState(managerId)).toEqual({ failed_login_count: 0, locked_until: null });
+      expect(shape(await counters('manager'))).toEqual([['', 1, null]]);
     });
 
-    it('locks the account for 15 minutes after five wrong passwords', async () => {
+    it('locks an address out of an account after five wrong passwords, with a doubling backoff', async () => {
       const statuses: number[] = [];
       for (let n = 0; n < 5; n++) statuses.push((await login('clerk', `guess-${n}`)).status);
       expect(statuses).toEqual([401, 401, 401, 401, 429]);
       const locked = await login('clerk', 'correct horse');
       expect(locked.status).toBe(429);
-      expect(locked.body.error?.message).toContain('locked until 12:15');
-      expect(await accountState(clerkId)).toEqual({ failed_login_count: 5, locked_until: new Date(NOW.getTime() + 15 * MINUTE) });
+      expect(locked.retryAfter).toBe('60');
+      expect(locked.body.error).toEqual({
+        code: 'RATE_LIMITED',
+        message: '登录失败次数过多，请于 12:01（北京时间）后再试，或请管理员解锁',
+      });
+      expect(await counters('clerk')).toContainEqual({
+        client_ip: '127.0.0.1',
+        failures: 5,
+        locked_until: new Date(NOW.getTime() + MINUTE),
+      });
 
-      server.setNow(new Date(NOW.getTime() + 14 * MINUTE));
-      expect((await login('clerk', 'correct horse')).status).toBe(429);
-      server.setNow(new Date(NOW.getTime() + 15 * MINUTE));
-      // An expired lock starts a fresh count: one more mistake does not lock again.
-      expect((await login('clerk', 'still wrong')).status).toBe(401);
-      expect(await accountState(clerkId)).toEqual({ failed_login_count: 1, locked_until: null });
+      server.setNow(new Date(NOW.getTime() + MINUTE - 1000));
+      expect((await login('clerk', 'correct horse')).retryAfter).toBe('1');
+      // The lock ran out; the next mistake locks again for twice as long.
+      server.setNow(new Date(NOW.getTime() + MINUTE));
+      const again = await login('clerk', 'still wrong');
+      expect([again.status, again.retryAfter]).toEqual([429, '120']);
+      server.setNow(new Date(NOW.getTime() + 3 * MINUTE));
+      const third = await login('clerk', 'wrong once more');
+      expect([third.status, third.retryAfter]).toEqual([429, '240']);
+      server.setNow(new Date(NOW.getTime() + 7 * MINUTE));
       const ok = await login('clerk', 'correct horse');
       expect(ok.status).toBe(200);
-      expect(await accountState(clerkId)).toEqual({ failed_login_count: 0, locked_until: null });
+      expect((await counters('clerk')).map((r) => r.client_ip)).toEqual(['']);
       expect(await auditActions(clerkId)).toEqual([
-        ...Array.from({ length: 5 }, () => 'staff.login_failed:wrong_password'),
+        ...Array.from({ length: 4 }, () => 'staff.login_failed:wrong_password'),
+        'staff.login_failed:wrong_password',
+        'staff.login_locked:address',
         'staff.login_refused:locked',
         'staff.login_refused:locked',
         'staff.login_failed:wrong_password',
+        'staff.login_locked:address',
+        'staff.login_failed:wrong_password',
+        'staff.login_locked:address',
         'staff.login',
       ]);
+      server.setNow(NOW);
+    });
+
+    it('answers a locked unknown name with the same status, words and Retry-After as a locked account', async () => {
+      const run = async (username: string) => {
+        const answers = [];
+        for (let n = 0; n < 7; n++) {
+          const answer = await login(username, `guess-${n}`, {});
+          answers.push([answer.status, answer.retryAfter, answer.body.error]);
+        }
+        return answers;
+      };
+      server.setNow(new Date(NOW.getTime() + 60 * MINUTE));
+      const real = await run('manager');
+      const made_up = await run('no-such-person');
+      expect(made_up).toEqual(real);
+      expect(real.map(([status]) => status)).toEqual([401, 401, 401, 401, 429, 429, 429]);
+      server.setNow(NOW);
+    });
+
+    it('records the socket address in the audit log and ignores a forged X-Forwarded-For from an untrusted peer', async () => {
+      await login('forger', 'x', { 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '198.51.100.1' });
+      const [row] = await execute<{ ip: string }>(db(), sql`select ip from audit_log order by id desc limit 1`);
+      expect(row?.ip).toBe('127.0.0.1');
+      expect((await counters('forger')).map((r) => r.client_ip)).toEqual(['', '127.0.0.1']);
     });
 
     it('refuses bad input with the field named', async () => {
