@@ -71,7 +71,12 @@ export default function PrivacyPage() {
         <Text className="privacy__text muted">
           包括个人资料、收货地址、订单与支付、退款、积分、优惠券、授权记录和浏览记录，以 JSON 格式提供。每小时最多导出 3 次。
         </Text>
-        <Button className="btn btn--secondary" loading={busy === 'export' || undefined} onClick={() => void exportData()}>
+        <Button
+          className="btn btn--secondary"
+          data-testid="export-button"
+          loading={busy === 'export' || undefined}
+          onClick={() => void exportData()}
+        >
           导出我的数据
         </Button>
         {summary && (
@@ -83,7 +88,12 @@ export default function PrivacyPage() {
       <View className="card">
         <Text className="card__title privacy__danger">注销会员</Text>
         <Text className="privacy__text muted">有待支付的订单或处理中的退款时，需等其完成后再注销。</Text>
-        <Button className="btn btn--plain privacy__danger" loading={busy === 'erase' || undefined} onClick={() => void erase()}>
+        <Button
+          className="btn btn--plain privacy__danger"
+          data-testid="erase-button"
+          loading={busy === 'erase' || undefined}
+          onClick={() => void erase()}
+        >
           注销会员并删除个人信息
         </Button>
       </View>
