@@ -40,12 +40,14 @@ export function MemberPrivacyActions({ memberId }: { memberId: number }) {
   };
   return (
     <>
-      <Button size="small" onClick={() => void exportData()}>
-        导出个人数据
-      </Button>
-      <Button size="small" danger onClick={() => setConfirming(true)}>
-        注销会员
-      </Button>
+      <Space size="small">
+        <Button size="small" onClick={() => void exportData()}>
+          导出个人数据
+        </Button>
+        <Button size="small" danger onClick={() => setConfirming(true)}>
+          注销会员
+        </Button>
+      </Space>
       <Modal
         title="注销会员并删除个人信息"
         open={confirming}
