@@ -14,6 +14,7 @@ export default defineAppConfig({
         'pages/coupons/index',
         'pages/claim/index',
         'pages/profile/index',
+        'pages/privacy/index',
       ],
     },
     { root: 'staff', pages: ['pages/login/index', 'pages/lookup/index', 'pages/member/index', 'pages/contacts/index'] },

@@ -93,6 +93,32 @@ export function hasPrivacyConsent(): boolean {
   return readStored<string>(STORAGE_KEYS.privacyConsent, '') !== '';
 }
 
+/** Drops the device's record of consent, so nothing is tracked and the notice shows again. */
+export function forgetPrivacyConsent(): void {
+  removeStored(STORAGE_KEYS.privacyConsent);
+}
+
+/** The server is the authority: a membership without consent there (a new one, or erased) has none on the device. */
+export function syncPrivacyConsent(me: Pick<MeResponse, 'privacyConsentAt'>): void {
+  if (me.privacyConsentAt) writeStored(STORAGE_KEYS.privacyConsent, me.privacyConsentAt);
+  else forgetPrivacyConsent();
+}
+
+/** After an erasure: everything this membership left on the device goes (session, consent, queue, cart, addresses). */
+export function forgetMembership(): void {
+  for (const key of [
+    STORAGE_KEYS.memberToken,
+    STORAGE_KEYS.privacyConsent,
+    STORAGE_KEYS.trackingQueue,
+    STORAGE_KEYS.cart,
+    STORAGE_KEYS.address,
+    STORAGE_KEYS.favorites,
+    STORAGE_KEYS.checkout,
+  ]) {
+    removeStored(key);
+  }
+}
+
 /** Records the shopper's consent on the server and on the device; tracking starts only after this. */
 export async function givePrivacyConsent(): Promise<void> {
   await ensureMemberSession();

@@ -5,7 +5,9 @@ import {
   ClaimableCouponsResponse,
   CouponClaimResponse,
   type CreateOrderRequest,
+  EraseMemberResponse,
   MeResponse,
+  MemberDataExport,
   OrderListResponse,
   OrderView,
   PayOrderResponse,
@@ -22,7 +24,7 @@ import {
   type WalletStatus,
 } from '@member-ops/shared';
 import { apiRequest } from './http';
-import { ensureMemberSession } from './session';
+import { ensureMemberSession, syncPrivacyConsent } from './session';
 
 /** Shopper endpoints, each typed by its shared contract. Catalogue reads need no sign-in. */
 export const shopApi = {
@@ -38,8 +40,14 @@ export const shopApi = {
   },
   async me() {
     await ensureMemberSession();
-    return apiRequest({ path: '/api/me', schema: MeResponse });
+    const me = await apiRequest({ path: '/api/me', schema: MeResponse });
+    syncPrivacyConsent(me);
+    return me;
   },
+  /** Everything the shop holds about the shopper (GET /api/me/export; a few times an hour). */
+  exportMyData: () => apiRequest({ path: '/api/me/export', schema: MemberDataExport }),
+  /** Erases the membership's personal data; cannot be undone. */
+  eraseMe: () => apiRequest({ method: 'POST', path: '/api/me/erase', body: { confirm: true }, schema: EraseMemberResponse }),
   updateMe: (patch: UpdateMeRequest) => apiRequest({ method: 'PATCH', path: '/api/me', body: patch, schema: MeResponse }),
   points: (page = 1) => apiRequest({ path: '/api/me/points', query: { page, pageSize: 20 }, schema: PointsResponse }),
   signIn: () => apiRequest({ method: 'POST', path: '/api/me/sign-in', body: {}, schema: SignInResponse }),

@@ -4,7 +4,7 @@ import { EVENT_BATCH_MAX, EventBatchResponse, type EventInput } from '@member-op
 import { ApiError } from './errors';
 import { apiRequest } from './http';
 import { newClientId } from './ids';
-import { hasPrivacyConsent } from './session';
+import { forgetPrivacyConsent, hasPrivacyConsent } from './session';
 import { STORAGE_KEYS, readStored, writeStored } from './storage';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -54,12 +54,31 @@ export function track(input: TrackInput): void {
   else schedule(FLUSH_AFTER_MS);
 }
 
+/** Throws away everything queued on the device (consent missing on the server, or the membership erased). */
+export function discardTracking(): void {
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    timer = undefined;
+  }
+  writeQueue([]);
+}
+
 async function sendBatch(): Promise<void> {
+  if (!hasPrivacyConsent()) {
+    discardTracking();
+    return;
+  }
   const batch = readQueue().slice(0, EVENT_BATCH_MAX);
   if (batch.length === 0) return;
   try {
     await apiRequest({ method: 'POST', path: '/api/events', body: { events: batch }, schema: EventBatchResponse, silent: true });
   } catch (error) {
+    // The server holds no consent for this membership (e.g. signed in anew): stop collecting until the shopper agrees.
+    if (error instanceof ApiError && error.code === 'CONSENT_REQUIRED') {
+      forgetPrivacyConsent();
+      discardTracking();
+      return;
+    }
     // A batch the server refuses as malformed would be refused forever; anything else is tried again later.
     const permanent =
       error instanceof ApiError && error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status);
@@ -116,7 +135,9 @@ export function startTracking(): void {
       if (document.visibilityState === 'hidden') void flushEvents();
     });
   }
-  if (readQueue().length > 0) schedule(FLUSH_AFTER_MS);
+  // A queue without consent (left by an older version, or consent withdrawn) is dropped, never sent.
+  if (!hasPrivacyConsent()) discardTracking();
+  else if (readQueue().length > 0) schedule(FLUSH_AFTER_MS);
 }
 
 /** Records a page view with its dwell time (shown → hidden or closed). */

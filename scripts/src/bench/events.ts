@@ -10,6 +10,7 @@ import type { EventBatchResponse, EventInput, WechatLoginResponse } from '@membe
 import { execute, type DatabaseKind } from '../../../server/src/db';
 import { registerAuthRoutes } from '../../../server/src/modules/auth';
 import { registerEventsRoutes } from '../../../server/src/modules/events';
+import { registerMeRoutes } from '../../../server/src/modules/me';
 import { startTestServer } from '../../../server/src/testing/server';
 
 export interface EventsBenchOptions {
@@ -78,6 +79,7 @@ async function postBatch(url: string, token: string, events: EventInput[]): Prom
   return body;
 }
 
+/** Signs a shopper in and accepts the privacy policy: events are only taken from members who consented. */
 async function signIn(url: string, code: string): Promise<WechatLoginResponse> {
   const response = await fetch(`${url}/api/auth/wechat`, {
     method: 'POST',
@@ -85,7 +87,13 @@ async function signIn(url: string, code: string): Promise<WechatLoginResponse> {
     body: JSON.stringify({ code }),
   });
   if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as WechatLoginResponse;
+  const login = (await response.json()) as WechatLoginResponse;
+  const consent = await fetch(`${url}/api/me/privacy-consent`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${login.token}` },
+  });
+  if (consent.status !== 200) throw new Error(`privacy consent answered ${consent.status}: ${await consent.text()}`);
+  return login;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -97,7 +105,8 @@ export async function runEventsBench(options: EventsBenchOptions): Promise<Event
   const { kind, clients, batches, batchSize } = options;
   const server = await startTestServer(kind, {
     registerRoutes: (api, context) => {
-      registerAuthRoutes(api, context, { signInRateLimit: UNLIMITED });
+        registerAuthRoutes(api, context, { signInRateLimit: UNLIMITED });
+        registerMeRoutes(api, context);
       registerEventsRoutes(api, context, { rateLimit: UNLIMITED });
     },
   });

@@ -12,6 +12,7 @@ import { registerMeRoutes } from './me';
 import { registerOrderRoutes } from './orders';
 import { registerPaymentRoutes } from './payments';
 import { registerPointsRoutes } from './points';
+import { registerPrivacyRoutes } from './privacy';
 import { registerRepsRoutes } from './reps';
 import { registerSegmentationRoutes } from './segmentation';
 import { registerStaffLoginRoutes } from './staff';
@@ -20,6 +21,7 @@ import { registerStaffLoginRoutes } from './staff';
 export function registerModules(api: ApiRouter, context: ServerContext): void {
   registerAuthRoutes(api, context);
   registerMeRoutes(api, context);
+  registerPrivacyRoutes(api, context);
   registerEventsRoutes(api, context);
   registerConsentRoutes(api, context);
   registerStaffLoginRoutes(api, context);

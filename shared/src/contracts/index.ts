@@ -13,3 +13,4 @@ export * from './reps';
 export * from './admin';
 export * from './campaigns';
 export * from './instore';
+export * from './privacy';

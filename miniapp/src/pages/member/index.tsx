@@ -16,6 +16,7 @@ const LINKS = [
   { label: '我的优惠券', url: '/shop/pages/coupons/index' },
   { label: '领券中心', url: '/shop/pages/claim/index' },
   { label: '个人资料', url: '/shop/pages/profile/index' },
+  { label: '隐私与个人数据', url: '/shop/pages/privacy/index' },
   { label: '店员工作台', url: '/staff/pages/lookup/index' },
 ];
 

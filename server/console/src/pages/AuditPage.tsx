@@ -8,6 +8,8 @@ import { useLoad } from '../useLoad';
 const ACTION_LABELS: Record<string, string> = {
   'contacts.export': '导出名单',
   'member.phone_view': '查看完整手机号',
+  'member.export': '导出会员个人数据',
+  'member.erase': '注销会员（删除个人信息）',
   'segment.create': '新建人群',
   'segment.update': '修改人群规则',
   'segment.archive': '归档人群',

@@ -17,6 +17,7 @@ import {
 } from '../format';
 import { useLoad } from '../useLoad';
 import { FollowupButton } from '../components/FollowupButton';
+import { MemberPrivacyActions } from '../components/MemberPrivacyActions';
 import { useCatalogNames } from '../catalog-names';
 
 const KIND_LABELS: Record<TimelineKind, string> = {
@@ -97,7 +98,12 @@ export function Member360Page() {
             {profile.doNotContact && <Tag color="red">勿扰</Tag>}
           </Space>
         }
-        extra={<FollowupButton memberId={profile.id} />}
+        extra={
+          <Space>
+            <FollowupButton memberId={profile.id} />
+            <MemberPrivacyActions memberId={profile.id} />
+          </Space>
+        }
       >
         <Descriptions size="small" column={3}>
           <Descriptions.Item label="会员ID">{profile.id}</Descriptions.Item>

@@ -25,6 +25,8 @@ export function registerEventsRoutes(api: ApiRouter, context: ServerContext, opt
       'Clock skew: an event more than 5 minutes in the future is stored with the server time instead (listed in',
       '`clampedEventIds`); an event older than 30 days is not stored and listed in `rejected` with reason `too_old`.',
       'Per-member activity counters are updated in the same statement as the events.',
+      'A member who has not accepted the privacy policy (POST /api/me/privacy-consent) gets 403 CONSENT_REQUIRED with a',
+      'Chinese message and nothing of the batch is stored or counted; the client drops its queue and stops tracking.',
       `Rate limit: ${rateLimit.ratePerSecond} batches per second per member with bursts of ${rateLimit.burst}, counted per`,
       'server process; over it the answer is 429 RATE_LIMITED with Retry-After.',
     ].join(' '),
@@ -33,7 +35,7 @@ export function registerEventsRoutes(api: ApiRouter, context: ServerContext, opt
     middleware: [memberAuth(context.database, context.clock), memberRateLimit(rateLimit, context.clock)],
     body: EventBatchRequest,
     response: EventBatchResponse,
-    errors: [401, 429],
+    errors: [401, 403, 429],
     handler: ({ body }, ctx) => recordEvents(context.database, currentMember(ctx).id, body.events, context.clock()),
   });
 }

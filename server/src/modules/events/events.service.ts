@@ -7,6 +7,7 @@ import {
   type EventInput,
 } from '@member-ops/shared';
 import { execute, type Database } from '../../db';
+import { AppError } from '../../errors';
 import { segmentationConfigAt } from '../segmentation/segmentation.repo';
 import {
   foldEventPreferencesSql,
@@ -26,6 +27,10 @@ import { triageEvents, type EventRow } from './triage';
  * Events may be up to 30 days old, so some land in last month, for which startup creates no partition: they go
  * to the events table's default partition, which is correct for every query; ensureEventPartitions moves them
  * out if that month's partition is created later.
+ *
+ * The member row is share-locked first (members before member_metrics, the order a paid order takes): a batch
+ * racing the member's erasure either commits before it (and is anonymised with the rest) or, once the erasure
+ * has committed, stores nothing.
  */
 async function storeEvents(database: Database, memberId: number, rows: EventRow[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -33,10 +38,13 @@ async function storeEvents(database: Database, memberId: number, rows: EventRow[
   const config = await segmentationConfigAt(database.db, now);
   const stored = await execute<{ client_event_id: string }>(
     database.db,
-    sql`with input as (
+    sql`with collecting as (
+            select id from members where id = ${memberId} and privacy_consent_at is not null and deleted_at is null for share
+          ), input as (
             select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
               client_event_id text, type text, occurred_at timestamptz, page text, product_id bigint,
               category text, keyword text, dwell_ms int, payload jsonb)
+            where exists (select 1 from collecting)
           ), receipt as (
             insert into event_receipts (member_id, client_event_id, received_at)
             select ${memberId}::bigint, client_event_id, ${receivedAt}::timestamptz from input order by client_event_id
@@ -87,13 +95,28 @@ function activityUpdateSql(memberId: number, now: Date, config: SegmentationConf
     returning 1`;
 }
 
-/** Triage (duplicates within the batch, clock skew) then one statement for receipts, events and activity. */
+/** Behaviour data is collected only from a member who accepted the privacy policy (PIPL); refused before anything is stored. */
+async function assertCollectionConsent(database: Database, memberId: number): Promise<void> {
+  const [member] = await execute<{ consented: boolean }>(
+    database.db,
+    sql`select privacy_consent_at is not null as consented from members where id = ${memberId} and deleted_at is null`,
+  );
+  if (!member?.consented) {
+    throw new AppError('CONSENT_REQUIRED', '您尚未同意隐私政策，暂不记录浏览行为；同意后即可开始记录');
+  }
+}
+
+/**
+ * Consent check, triage (duplicates within the batch, clock skew), then one statement for receipts, events
+ * and activity.
+ */
 export async function recordEvents(
   database: Database,
   memberId: number,
   events: readonly EventInput[],
   now: Date,
 ): Promise<EventBatchResponse> {
+  await assertCollectionConsent(database, memberId);
   const batch = triageEvents(events, now);
   const storedIds = await storeEvents(database, memberId, batch.rows, now);
   const clampedEventIds = [...batch.clampedIds].filter((id) => storedIds.has(id));

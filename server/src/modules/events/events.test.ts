@@ -6,6 +6,7 @@ import { DATABASE_KINDS, execute } from '../../db';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { registerAuthRoutes } from '../auth';
 import { call, signIn } from '../auth/auth.testing';
+import { registerMeRoutes } from '../me';
 import { registerEventsRoutes } from './events.routes';
 
 const MINUTE = 60_000;
@@ -24,11 +25,19 @@ for (const kind of DATABASE_KINDS) {
     const storedCount = async (memberId: number) =>
       (await execute<{ n: number }>(db(), sql`select count(*)::int as n from events where member_id = ${memberId}`))[0]?.n;
 
+    /** A signed-in shopper who accepted the privacy policy, as the mini-program's first launch does. */
+    const consentingMember = async (code: string) => {
+      const login = await signIn(server.url, code);
+      expect((await call(server.url, 'POST', '/api/me/privacy-consent', login.token)).status).toBe(200);
+      return login;
+    };
+
     beforeAll(async () => {
       server = await startTestServer(kind, {
         now: NOW,
         registerRoutes: (api, context) => {
           registerAuthRoutes(api, context);
+          registerMeRoutes(api, context);
           registerEventsRoutes(api, context);
         },
       });
@@ -37,8 +46,43 @@ for (const kind of DATABASE_KINDS) {
       await server.stop();
     });
 
+    it('refuses every batch from a member without privacy consent, storing and counting nothing', async () => {
+      const { token, member } = await signIn(server.url, 'sandbox-no-consent');
+      const batch = [
+        { type: 'page_view', clientEventId: 'n1', occurredAt: at(-MINUTE), path: 'pages/index/index?utm=x', dwellMs: 800 },
+        { type: 'search', clientEventId: 'n2', occurredAt: at(0), keyword: '面霜' },
+      ];
+      const refused = await call<{ error: { code: string; message: string } }>(server.url, 'POST', '/api/events', token, {
+        events: batch,
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('CONSENT_REQUIRED');
+      expect(refused.body.error.message).toMatch(/隐私政策/);
+      // A batch whose events would all be dropped by triage (too old) is refused the same way.
+      const old = await call(server.url, 'POST', '/api/events', token, {
+        events: [{ type: 'sign_in', clientEventId: 'n3', occurredAt: at(-40 * DAY) }],
+      });
+      expect(old.status).toBe(403);
+      const counts = await execute<{ events: number; receipts: number; activity: number; score: number | null }>(
+        db(),
+        sql`select (select count(*) from events where member_id = ${member.id})::int as events,
+                   (select count(*) from event_receipts where member_id = ${member.id})::int as receipts,
+                   (select count(*) from member_activity where member_id = ${member.id})::int as activity,
+                   (select activity_score from member_metrics where member_id = ${member.id}) as score`,
+      );
+      expect(counts[0]).toMatchObject({ events: 0, receipts: 0, activity: 0 });
+      expect(counts[0]?.score ?? 0).toBe(0);
+
+      // After consent the same batch is accepted in full: the refusal left no receipt behind.
+      expect((await call(server.url, 'POST', '/api/me/privacy-consent', token)).status).toBe(200);
+      const accepted = await post(token, batch);
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toMatchObject({ accepted: 2, duplicates: 0 });
+      expect(await storedCount(member.id)).toBe(2);
+    });
+
     it('stores each client event once across and within batches, and keeps activity counters exact', async () => {
-      const { token, member } = await signIn(server.url, 'sandbox-eve');
+      const { token, member } = await consentingMember('sandbox-eve');
       const first = await post(token, [
         { type: 'page_view', clientEventId: 'e1', occurredAt: at(-10 * MINUTE), path: 'pages/index/index', dwellMs: 3000 },
         { type: 'page_view', clientEventId: 'e2', occurredAt: at(-5 * MINUTE), path: 'pages/item/index', dwellMs: 1500 },
@@ -98,7 +142,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('clamps future events to the server time and rejects events older than 30 days', async () => {
-      const { token, member } = await signIn(server.url, 'sandbox-frank');
+      const { token, member } = await consentingMember('sandbox-frank');
       const response = await post(token, [
         { type: 'sign_in', clientEventId: 'future', occurredAt: at(2 * DAY) },
         { type: 'sign_in', clientEventId: 'slightly-ahead', occurredAt: at(4 * MINUTE) },
@@ -124,7 +168,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses a batch with a bad event, naming the field, and stores none of it', async () => {
-      const { token, member } = await signIn(server.url, 'sandbox-gina');
+      const { token, member } = await consentingMember('sandbox-gina');
       const good = (n: number) => ({ type: 'sign_in', clientEventId: `g${n}`, occurredAt: at(0) });
       const response = await post(token, [good(0), good(1), good(2), { type: 'search', clientEventId: 'g3', occurredAt: at(0) }]);
       expect(response.status).toBe(400);
@@ -147,7 +191,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('answers 429 with Retry-After once a member exceeds the burst', async () => {
-      const { token, member } = await signIn(server.url, 'sandbox-hank');
+      const { token, member } = await consentingMember('sandbox-hank');
       const statuses: number[] = [];
       let retryAfter: string | null = null;
       for (let n = 0; n < 41; n++) {
@@ -161,14 +205,14 @@ for (const kind of DATABASE_KINDS) {
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
       expect(await storedCount(member.id)).toBe(40);
       // Another member is not affected.
-      const other = await signIn(server.url, 'sandbox-ivy');
+      const other = await consentingMember('sandbox-ivy');
       expect((await post(other.token, [{ type: 'sign_in', clientEventId: 'x', occurredAt: at(0) }])).status).toBe(200);
       server.setNow(new Date(NOW.getTime() + 1000));
       expect((await post(token, [{ type: 'sign_in', clientEventId: 'after-wait', occurredAt: at(0) }])).status).toBe(200);
     });
 
     it('counts concurrent retries of the same batch once', async () => {
-      const { token, member } = await signIn(server.url, 'sandbox-jack');
+      const { token, member } = await consentingMember('sandbox-jack');
       const batch = Array.from({ length: 20 }, (_, n) => ({
         type: 'favorite',
         clientEventId: `j${n}`,
