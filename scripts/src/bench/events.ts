@@ -105,8 +105,8 @@ export async function runEventsBench(options: EventsBenchOptions): Promise<Event
   const { kind, clients, batches, batchSize } = options;
   const server = await startTestServer(kind, {
     registerRoutes: (api, context) => {
-        registerAuthRoutes(api, context, { signInRateLimit: UNLIMITED });
-        registerMeRoutes(api, context);
+      registerAuthRoutes(api, context, { signInRateLimit: UNLIMITED });
+      registerMeRoutes(api, context);
       registerEventsRoutes(api, context, { rateLimit: UNLIMITED });
     },
   });
