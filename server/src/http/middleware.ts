@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
+import { isDatabaseUnavailable } from '../db/pg-error';
+
+/** Seconds a client is asked to wait before retrying a 503 (database unreachable, WeChat down). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 declare module 'koa' {
   interface DefaultState {
@@ -33,7 +37,8 @@ export function requestContext(logger: Logger): Middleware {
 
 /**
  * The one error path. `AppError` → its status and `{ error: { code, message, fields? } }`;
- * body-parser and other http-errors with `expose` keep their status; anything else is a masked 500.
+ * body-parser and other http-errors with `expose` keep their status; an unreachable database is a 503 with
+ * Retry-After; anything else is a masked 500.
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -48,6 +53,7 @@ export function errorHandler(): Middleware {
         ctx.log.error({ err, requestId: ctx.state.requestId }, 'request failed');
       }
       ctx.status = appError.status;
+      if (appError.code === 'UNAVAILABLE') ctx.set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       ctx.body = {
         error: {
           code: appError.code,
@@ -77,6 +83,8 @@ function toAppError(err: unknown): AppError {
     if (httpError.status === 400) return new AppError('BAD_REQUEST', 'Malformed request body');
     return new AppError('BAD_REQUEST', String(httpError.message), undefined, httpError.status);
   }
+  // A lost or refused database connection is worth a retry; a failed statement is not.
+  if (isDatabaseUnavailable(err)) return new AppError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
   return new AppError('INTERNAL', 'Internal server error');
 }
 
