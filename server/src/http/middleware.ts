@@ -88,6 +88,9 @@ function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', 'Internal server error');
 }
 
+/** The policy of every API answer: nothing may load or run from it, nor frame it. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 /** Conservative security headers for an API that also serves the console and the h5 shop. */
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
@@ -96,7 +99,11 @@ export function securityHeaders(): Middleware {
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Cross-Origin-Resource-Policy', 'same-site');
-    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+    if (ctx.path.startsWith('/api/')) {
+      ctx.set('Cache-Control', 'no-store');
+      // JSON is never a document; a route that serves a page (the docs) sets its own policy.
+      ctx.set('Content-Security-Policy', API_CSP);
+    }
     await next();
   };
 }
