@@ -61,7 +61,7 @@ export const MemberListQuery = z.object({
     .regex(/^\d{4}$/, 'four digits')
     .optional(),
   sort: z.enum(MEMBER_SORTS).default('newest'),
-  cursor: text(200, { trim: false })
+  cursor: text(200, { min: 0, trim: false })
     .optional()
     .meta({ description: 'nextCursor of the previous page (keyset paging; stays fast at any depth)' }),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -234,7 +234,7 @@ export const StaffListResponse = z
   .meta({ id: 'StaffListResponse' });
 export type StaffListResponse = z.infer<typeof StaffListResponse>;
 
-const password = text(256, { trim: false }).min(10, 'at least 10 characters');
+const password = text(256, { min: 0, trim: false }).min(10, 'at least 10 characters');
 
 export const CreateStaffRequest = z
   .object({

@@ -35,18 +35,26 @@ export const PageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-/**
- * NUL (which PostgreSQL text and jsonb refuse) and a UTF-16 surrogate without its partner (which no encoding
- * can store; drivers would silently turn it into U+FFFD). Nothing a person types contains either.
- */
-// eslint-disable-next-line no-control-regex -- NUL is one of the characters it looks for
-const UNSAFE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 export const UNSAFE_TEXT_MESSAGE = '不能包含空字符（NUL）或不成对的代理字符';
 
-/** True when `value` holds no NUL and no unpaired surrogate. */
+/**
+ * True when `value` holds no NUL (which PostgreSQL text and jsonb refuse) and no UTF-16 surrogate without its
+ * partner (which no encoding can store; drivers would silently turn it into U+FFFD). Nothing a person types
+ * contains either. A loop, not a regex: the mini-program's older JavaScript engines have no lookbehind.
+ */
 export function isSafeText(value: string): boolean {
-  return !UNSAFE_CHARACTER.test(value);
+  for (let index = 0; index < value.length; index++) {
+    const unit = value.charCodeAt(index);
+    if (unit === 0) return false;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(index + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      index++;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
