@@ -30,7 +30,14 @@ export interface HostileRequest {
   body: string | undefined;
   /** What was spoiled, e.g. `body.items.0.quantity = NUL`. */
   label: string;
+  /** The spoiled field as a 400 names it (`body.items.0.quantity`, `query.keyword`, `params.id`); undefined for the whole body. */
+  field: string | undefined;
+  /** The kind of hostile value, e.g. `NUL`. */
+  kind: string;
 }
+
+/** Kinds of value every text field must refuse with a 400 naming it. */
+export const UNSAFE_TEXT_KINDS = new Set(['NUL', 'lone surrogate', 'lone low surrogate']);
 
 const NESTING_DEPTH = 10_000;
 const LONG_URL_VALUE = 'x'.repeat(6_000);
@@ -234,8 +241,8 @@ export function hostileRequestsFor(doc: OpenApiDocument, operation: string, meth
   const encodedQuery = query.map(([k, v]) => [k as string, encodeURIComponent(v as string)]);
   const baseBody = body === undefined ? undefined : stringify(body);
   const requests: HostileRequest[] = [];
-  const add = (label: string, url: string, text: string | undefined) =>
-    requests.push({ method: upper, operation, url, body: text, label });
+  const add = (field: string | undefined, kind: string, url: string, text: string | undefined) =>
+    requests.push({ method: upper, operation, url, body: text, label: `${field ?? 'body'} = ${kind}`, field, kind });
 
   for (const param of params) {
     for (const [kind, value] of URL_VALUES) {
@@ -243,13 +250,13 @@ export function hostileRequestsFor(doc: OpenApiDocument, operation: string, meth
         param.in === 'path'
           ? urlOf({ [param.name]: value }, encodedQuery)
           : urlOf({}, [...encodedQuery.filter(([k]) => k !== param.name), [param.name, value]]);
-      add(`${param.in}.${param.name} = ${kind}`, url, baseBody);
+      add(`${param.in === 'path' ? 'params' : 'query'}.${param.name}`, kind, url, baseBody);
     }
     if (param.in === 'query') {
-      add(`query.${param.name} = repeated`, urlOf({}, [...encodedQuery, [param.name, '1'], [param.name, '2']]), baseBody);
+      add(`query.${param.name}`, 'repeated', urlOf({}, [...encodedQuery, [param.name, '1'], [param.name, '2']]), baseBody);
     }
   }
-  add('query.__proto__ = extra key', urlOf({}, [...encodedQuery, ['__proto__', '1'], ['constructor', '1']]), baseBody);
+  add('query.__proto__', 'extra key', urlOf({}, [...encodedQuery, ['__proto__', '1'], ['constructor', '1']]), baseBody);
   if (bodySchema) {
     let oversizedSent = false;
     for (const [path, schema] of bodyFields(builder, bodySchema)) {
@@ -257,7 +264,7 @@ export function hostileRequestsFor(doc: OpenApiDocument, operation: string, meth
         // Past the body limit every route answers 413 before reading a field: once per operation is enough.
         if (kind === '1 MB string' && oversizedSent) continue;
         oversizedSent ||= kind === '1 MB string';
-        add(`body.${path.join('.')} = ${kind}`, urlOf({}, encodedQuery), stringify(setAt(body, path, value)));
+        add(`body.${path.join('.')}`, kind, urlOf({}, encodedQuery), stringify(setAt(body, path, value)));
       }
     }
   }
@@ -271,7 +278,7 @@ export function hostileRequestsFor(doc: OpenApiDocument, operation: string, meth
   // A GET sends no body; a route without a body contract never reads one, so the parser needs one probe there.
   if (upper !== 'GET') {
     for (const [kind, text] of bodySchema ? wholeBodies : wholeBodies.slice(2, 3))
-      add(`body = ${kind}`, urlOf({}, encodedQuery), text);
+      add(undefined, kind, urlOf({}, encodedQuery), text);
   }
   return requests;
 }
