@@ -103,7 +103,7 @@ for (const kind of DATABASE_KINDS) {
       );
       const outcomes: Outcome[] = [];
       let writes = (await writesSoFar()).length;
-      for (const { operation, method } of operations) {
+      for (const { operation, method, secured } of operations) {
         const requests = hostileRequestsFor(doc, operation, method);
         // The first role the route lets in gets every (field, value); each further role every kind of value once
         // per place (path, query, body), which is what a role could change: the handler behind validation.
@@ -135,8 +135,9 @@ for (const kind of DATABASE_KINDS) {
               fields = [];
             }
             outcomes.push({ request, role, status: response.status, wrote, fields });
-            // A role the route refuses is refused before any field is read; one probe shows it.
-            if (index === 0 && (response.status === 401 || response.status === 403)) break;
+            // A role a secured route refuses is refused before any field is read; one probe shows it. (An open
+            // route's 401 is its own answer, e.g. a wrong password, and says nothing about the role.)
+            if (index === 0 && secured && (response.status === 401 || response.status === 403)) break;
             fullSetSent = true;
           }
         }

@@ -12,6 +12,7 @@ export interface OpenApiDocument {
 }
 
 interface OpenApiOperation {
+  security?: Record<string, unknown>[];
   parameters?: { name: string; in: 'path' | 'query'; required: boolean; schema: JsonSchema }[];
   requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
 }
@@ -283,9 +284,9 @@ export function hostileRequestsFor(doc: OpenApiDocument, operation: string, meth
   return requests;
 }
 
-/** Every (path, method) of the document. */
-export function operationsOf(doc: OpenApiDocument): { operation: string; method: string }[] {
+/** Every (path, method) of the document, and whether it needs a session (else every role may call it). */
+export function operationsOf(doc: OpenApiDocument): { operation: string; method: string; secured: boolean }[] {
   return Object.entries(doc.paths).flatMap(([operation, methods]) =>
-    Object.keys(methods).map((method) => ({ operation, method })),
+    Object.entries(methods).map(([method, op]) => ({ operation, method, secured: (op.security ?? []).length > 0 })),
   );
 }
