@@ -8,7 +8,7 @@ import { ApiRouter } from './http/api-router';
 import { bodyParseError, errorHandler, inflightTracker, requestContext, securityHeaders } from './http/middleware';
 import { registerHealthRoutes, type DatabaseProbe } from './modules/health/health.routes';
 import { buildOpenApiDocument } from './openapi/openapi';
-import { DOCS_PAGE_HTML } from './openapi/docs-page';
+import { DOCS_PAGE_CSP, DOCS_PAGE_HTML } from './openapi/docs-page';
 import { staticSite, type StaticSiteOptions } from './http/static-site';
 import { clientAddress } from './http/client-address';
 
@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps): App {
   });
   api.router.get('/docs', (ctx) => {
     ctx.type = 'html';
+    ctx.set('Content-Security-Policy', DOCS_PAGE_CSP);
     ctx.body = DOCS_PAGE_HTML;
   });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app';
+import { CONSOLE_CSP, H5_CSP } from './http/static-site';
 import type { AppConfig } from './config';
 import { ensureEventPartitions, migrate, openDatabase, pingDatabase, type Database } from './db';
 import { createLogger, type Logger } from './logger';
@@ -107,8 +108,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
       registerRoutes: (api) => registerRoutes(api, context),
       staticSites: [
-        ...(existsSync(config.h5Dir) ? [{ prefix: '/h5', dir: config.h5Dir }] : []),
-        ...(existsSync(config.consoleDir) ? [{ prefix: '/console', dir: config.consoleDir, spaFallback: true }] : []),
+        ...(existsSync(config.h5Dir) ? [{ prefix: '/h5', dir: config.h5Dir, contentSecurityPolicy: H5_CSP }] : []),
+        ...(existsSync(config.consoleDir)
+          ? [{ prefix: '/console', dir: config.consoleDir, spaFallback: true, contentSecurityPolicy: CONSOLE_CSP }]
+          : []),
       ],
     });
     serve = app.koa.callback();

@@ -3,6 +3,10 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../logger';
 import { AppError, databaseBusyError } from '../errors';
 import { databaseTimeoutOf } from '../db/unavailable';
+import { isDatabaseUnavailable } from '../db/pg-error';
+
+/** Seconds a client is asked to wait before retrying a 503 (database unreachable, WeChat down). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 declare module 'koa' {
   interface DefaultState {
@@ -34,7 +38,8 @@ export function requestContext(logger: Logger): Middleware {
 
 /**
  * The one error path. `AppError` → its status and `{ error: { code, message, fields? } }`;
- * body-parser and other http-errors with `expose` keep their status; anything else is a masked 500.
+ * body-parser and other http-errors with `expose` keep their status; an unreachable database is a 503 with
+ * Retry-After; anything else is a masked 500.
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -52,7 +57,9 @@ export function errorHandler(): Middleware {
       } else if (appError.status >= 500) {
         ctx.log.error({ err, requestId: ctx.state.requestId }, 'request failed');
       }
-      if (appError.retryAfter !== undefined) ctx.set('Retry-After', String(appError.retryAfter));
+      const retryAfter =
+        appError.retryAfter ?? (appError.code === 'UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+      if (retryAfter !== undefined) ctx.set('Retry-After', String(retryAfter));
       ctx.status = appError.status;
       ctx.body = {
         error: {
@@ -84,8 +91,13 @@ function toAppError(err: unknown): AppError {
     if (httpError.status === 400) return new AppError('BAD_REQUEST', 'Malformed request body');
     return new AppError('BAD_REQUEST', String(httpError.message), undefined, httpError.status);
   }
+  // A lost or refused database connection is worth a retry; a failed statement is not.
+  if (isDatabaseUnavailable(err)) return new AppError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
   return new AppError('INTERNAL', 'Internal server error');
 }
+
+/** The policy of every API answer: nothing may load or run from it, nor frame it. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** Conservative security headers for an API that also serves the console and the h5 shop. */
 export function securityHeaders(): Middleware {
@@ -95,7 +107,11 @@ export function securityHeaders(): Middleware {
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Cross-Origin-Resource-Policy', 'same-site');
-    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+    if (ctx.path.startsWith('/api/')) {
+      ctx.set('Cache-Control', 'no-store');
+      // JSON is never a document; a route that serves a page (the docs) sets its own policy.
+      ctx.set('Content-Security-Policy', API_CSP);
+    }
     await next();
   };
 }

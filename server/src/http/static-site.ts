@@ -11,7 +11,32 @@ export interface StaticSiteOptions {
   dir: string;
   /** Serve index.html for extension-less paths that match no file (history-mode routers). */
   spaFallback?: boolean;
+  /** Content-Security-Policy sent with every file of the site. */
+  contentSecurityPolicy?: string;
 }
+
+/**
+ * The console (a Vite build: scripts only from its own files; antd writes its styles into <style> elements at
+ * run time, hence 'unsafe-inline' for styles but never for scripts).
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The h5 shop: Taro's build puts an inline bootstrap script into index.html and product images may come from a
+ * CDN, so only what cannot break the page is locked: no plugins, no foreign <base>, no framing, forms to itself.
+ */
+export const H5_CSP = ["object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -96,6 +121,7 @@ export function staticSite(options: StaticSiteOptions): Middleware {
     if (!found) return next();
 
     const extension = path.extname(found.file).toLowerCase();
+    if (options.contentSecurityPolicy) ctx.set('Content-Security-Policy', options.contentSecurityPolicy);
     ctx.set('Cache-Control', HASHED_NAME.test(path.basename(found.file)) ? IMMUTABLE_CACHE : REVALIDATE_CACHE);
     ctx.lastModified = found.mtime;
     ctx.status = 200;

@@ -11,17 +11,27 @@ describe('OpenAPI document', () => {
     logger: createLogger('silent'),
     database: { kind: 'pglite', probe: async () => ({ ok: true, latencyMs: 0.1 }) },
     registerRoutes: (api) =>
-      api.add({
-        method: 'get',
-        path: '/things/:id',
-        summary: 'Read a thing',
-        tags: ['things'],
-        params: z.object({ id: z.string() }),
-        query: z.object({ page: z.coerce.number().int().min(1).optional() }),
-        response: z.object({ id: z.string(), priceFen: z.number().int() }),
-        errors: [404],
-        handler: ({ params }) => ({ id: params.id, priceFen: 100 }),
-      }),
+      api
+        .add({
+          method: 'get',
+          path: '/things/:id',
+          summary: 'Read a thing',
+          tags: ['things'],
+          params: z.object({ id: z.string() }),
+          query: z.object({ page: z.coerce.number().int().min(1).optional() }),
+          response: z.object({ id: z.string(), priceFen: z.number().int() }),
+          errors: [404],
+          handler: ({ params }) => ({ id: params.id, priceFen: 100 }),
+        })
+        .add({
+          method: 'get',
+          path: '/named-query',
+          summary: 'A query schema with an id',
+          tags: ['things'],
+          query: z.object({ code: z.string().optional() }).meta({ id: 'NamedQuery' }),
+          response: z.object({}),
+          handler: () => ({}),
+        }),
   });
 
   it('describes every registered route from its zod contracts', async () => {
@@ -37,6 +47,9 @@ describe('OpenAPI document', () => {
     expect(op.responses['200'].content['application/json'].schema.properties.priceFen.type).toBe('integer');
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '404', '500']);
     expect(res.body.paths['/api/health'].get.responses['503']).toBeDefined();
+    expect(res.body.paths['/api/named-query'].get.parameters).toEqual([
+      expect.objectContaining({ name: 'code', in: 'query', required: false }),
+    ]);
     // Named schemas live once in components and are referenced from operations.
     expect(op.responses['400'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
     expect(res.body.components.schemas.ErrorResponse.properties.error).toBeDefined();

@@ -27,7 +27,10 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output', components?: Compon
 /** Query and path parameters from an object schema, one OpenAPI parameter per key. */
 function parametersOf(schema: z.ZodType | undefined, where: 'query' | 'path'): unknown[] {
   if (!schema) return [];
-  const json = toSchema(schema, 'input');
+  // A named query schema (`.meta({ id })`) comes back as a reference to itself; its properties are the parameters.
+  const named: Components = {};
+  const top = toSchema(schema, 'input', named);
+  const json = typeof top.$ref === 'string' ? (named[top.$ref.split('/').pop() as string] ?? top) : top;
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required as string[] | undefined) ?? []);
   return Object.entries(properties).map(([name, property]) => ({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonInput, text } from './common';
 import { COUPON_KINDS } from '../coupons';
 import { LIFECYCLE_STAGES, PRICE_BANDS, RFM_SEGMENTS, STAFF_ROLES, TIER_CODES, VALUE_LAYERS } from '../vocabulary';
 
@@ -41,7 +42,8 @@ export type MemberSort = (typeof MEMBER_SORTS)[number];
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((text) => text.split(',').filter((part) => part.length > 0))
+    .max(400)
+    .transform((list) => list.split(',').filter((part) => part.length > 0))
     .pipe(z.array(z.enum(values)).max(values.length));
 
 export const MemberListQuery = z.object({
@@ -51,7 +53,7 @@ export const MemberListQuery = z.object({
   valueLayer: csv(VALUE_LAYERS).optional(),
   storeId: idQuery.optional(),
   repId: idQuery.optional(),
-  tag: z.string().trim().min(1).max(64).optional(),
+  tag: text(64).optional(),
   lastOrderFrom: isoInput.optional(),
   lastOrderTo: isoInput.optional(),
   phoneTail: z
@@ -59,9 +61,7 @@ export const MemberListQuery = z.object({
     .regex(/^\d{4}$/, 'four digits')
     .optional(),
   sort: z.enum(MEMBER_SORTS).default('newest'),
-  cursor: z
-    .string()
-    .max(200)
+  cursor: text(200, { min: 0, trim: false })
     .optional()
     .meta({ description: 'nextCursor of the previous page (keyset paging; stays fast at any depth)' }),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
@@ -187,7 +187,7 @@ export const SegmentListResponse = z.object({ items: z.array(SegmentView) }).met
 export type SegmentListResponse = z.infer<typeof SegmentListResponse>;
 
 export const SegmentPreviewRequest = z
-  .object({ rule: z.unknown().meta({ description: 'A rule in the shared segment rule language' }) })
+  .object({ rule: JsonInput.meta({ description: 'A rule in the shared segment rule language' }) })
   .meta({ id: 'SegmentPreviewRequest' });
 export type SegmentPreviewRequest = z.infer<typeof SegmentPreviewRequest>;
 
@@ -204,9 +204,9 @@ export type SegmentPreviewResponse = z.infer<typeof SegmentPreviewResponse>;
 
 export const SaveSegmentRequest = z
   .object({
-    name: z.string().trim().min(1).max(60),
-    description: z.string().trim().max(500).optional(),
-    rule: z.unknown(),
+    name: text(60),
+    description: text(500, { min: 0 }).optional(),
+    rule: JsonInput,
   })
   .meta({ id: 'SaveSegmentRequest' });
 export type SaveSegmentRequest = z.infer<typeof SaveSegmentRequest>;
@@ -234,7 +234,7 @@ export const StaffListResponse = z
   .meta({ id: 'StaffListResponse' });
 export type StaffListResponse = z.infer<typeof StaffListResponse>;
 
-const password = z.string().min(10, 'at least 10 characters').max(256);
+const password = text(256, { min: 0, trim: false }).min(10, 'at least 10 characters');
 
 export const CreateStaffRequest = z
   .object({
@@ -242,7 +242,7 @@ export const CreateStaffRequest = z
       .string()
       .trim()
       .regex(/^[a-z0-9._-]{3,40}$/i, '3–40 letters, digits, dot, dash or underscore'),
-    displayName: z.string().trim().min(1).max(60),
+    displayName: text(60),
     role: z.enum(STAFF_ROLES),
     storeId: positiveId.nullable().default(null),
     password,
@@ -256,7 +256,7 @@ export type CreateStaffRequest = z.infer<typeof CreateStaffRequest>;
 
 export const UpdateStaffRequest = z
   .object({
-    displayName: z.string().trim().min(1).max(60).optional(),
+    displayName: text(60).optional(),
     role: z.enum(STAFF_ROLES).optional(),
     storeId: positiveId.nullable().optional(),
     active: z.boolean().optional(),
@@ -273,7 +273,7 @@ export type StaffAccountResponse = z.infer<typeof StaffAccountResponse>;
 /* ---------- audit log ---------- */
 
 export const AuditQuery = z.object({
-  action: z.string().trim().min(1).max(100).optional(),
+  action: text(100).optional(),
   actorStaffId: idQuery.optional(),
   before: idQuery.optional().meta({ description: 'Keyset: entries with a smaller id than this' }),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -323,7 +323,7 @@ export const RuleConfigResponse = z
   .meta({ id: 'RuleConfigResponse' });
 export type RuleConfigResponse = z.infer<typeof RuleConfigResponse>;
 
-export const RulePreviewRequest = z.object({ config: z.unknown() }).meta({ id: 'RulePreviewRequest' });
+export const RulePreviewRequest = z.object({ config: JsonInput }).meta({ id: 'RulePreviewRequest' });
 
 const TierImpact = z.object({
   upgrades: z.int().meta({ description: 'Members whose growth value already reaches a higher tier’s entry threshold' }),
@@ -357,8 +357,8 @@ export type RulePreviewResponse = z.infer<typeof RulePreviewResponse>;
 
 export const SaveRuleRequest = z
   .object({
-    config: z.unknown(),
-    note: z.string().trim().max(200).optional(),
+    config: JsonInput,
+    note: text(200, { min: 0 }).optional(),
     effectiveFrom: isoInput.optional().meta({ description: 'Default now: the next refresh and every new order use it' }),
   })
   .meta({ id: 'SaveRuleRequest' });
@@ -395,8 +395,8 @@ export const CouponTemplateParams = z.object({ templateId: idQuery });
 /** Discount terms are not editable once a template exists (issued coupons carry them); a new offer is a new template. */
 export const UpdateCouponTemplateRequest = z
   .object({
-    name: z.string().trim().min(1).max(60).optional(),
-    description: z.string().trim().max(200).nullable().optional(),
+    name: text(60).optional(),
+    description: text(200, { min: 0 }).nullable().optional(),
     status: z.enum(COUPON_TEMPLATE_STATUS_CODES).optional(),
     totalStock: z
       .int()
@@ -433,18 +433,14 @@ const KIND_FIELDS = {
  */
 export const CreateCouponTemplateRequest = z
   .object({
-    name: z.string().trim().min(1).max(60),
-    description: z.string().trim().max(200).nullable().default(null),
+    name: text(60),
+    description: text(200, { min: 0 }).nullable().default(null),
     type: z.enum(COUPON_KINDS),
     thresholdFen: z.int().min(0).max(100_000_000).default(0).meta({ description: 'Spend needed before the coupon applies' }),
     amountOffFen: fenAmount.nullable().default(null),
     percentOffBp: z.int().min(1).max(9999).nullable().default(null),
     capFen: fenAmount.nullable().default(null).meta({ description: 'Most a percent-off coupon takes off; null = no cap' }),
-    applicableCategories: z
-      .array(z.string().trim().min(1).max(64))
-      .max(50)
-      .default([])
-      .meta({ description: 'Category codes; empty = every category' }),
+    applicableCategories: z.array(text(64)).max(50).default([]).meta({ description: 'Category codes; empty = every category' }),
     validityKind: z.enum(['fixed', 'days_after_issue']),
     validFrom: isoInput.nullable().default(null),
     validTo: isoInput.nullable().default(null),

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { text } from './common';
 import { TIER_CODES } from '../vocabulary';
 
 const positiveId = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Where a first-time shopper came from; recorded only when the member is created. */
 export const LoginSource = z.object({
-  channel: z.string().trim().min(1).max(32).optional().meta({ description: 'e.g. share, qr_store, search, ad' }),
+  channel: text(32).optional().meta({ description: 'e.g. share, qr_store, search, ad' }),
   scene: z
-    .union([z.string().trim().min(1).max(64), z.int().nonnegative().transform(String)])
+    .union([text(64), z.int().nonnegative().transform(String)])
     .optional()
     .meta({ description: 'The mini-program launch scene (wx.getLaunchOptionsSync().scene) or a QR scene string' }),
   storeId: positiveId.optional().meta({ description: 'Store whose QR code brought the shopper; must exist' }),
@@ -17,7 +18,7 @@ export type LoginSource = z.infer<typeof LoginSource>;
 
 export const WechatLoginRequest = z
   .object({
-    code: z.string().trim().min(1).max(128).meta({ description: 'The code from wx.login (valid once, 5 minutes)' }),
+    code: text(128).meta({ description: 'The code from wx.login (valid once, 5 minutes)' }),
     source: LoginSource.optional(),
   })
   .meta({ id: 'WechatLoginRequest' });

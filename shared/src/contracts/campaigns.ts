@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonInput, text } from './common';
 import { segmentRuleSchema } from '../rules';
 import { LIFECYCLE_STAGES } from '../vocabulary';
 
@@ -109,17 +110,21 @@ const pagePath = z
 export const CampaignAction = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('subscribe_message'),
-    templateId: z.string().min(1).max(128),
+    templateId: text(128, { trim: false }),
     /** Template field key → text with `{{variable}}` placeholders, e.g. `{ thing1: '{{coupon.name}}已到账' }`. */
-    data: z.record(z.string().min(1).max(64), z.string().max(200)),
+    data: z.record(text(64, { trim: false }), text(200, { min: 0, trim: false })),
     page: pagePath.optional(),
   }),
   z.object({ type: z.literal('coupon'), couponTemplateId: positiveId }),
-  z.object({ type: z.literal('points'), points: z.number().int().min(1).max(100_000), note: z.string().max(60).optional() }),
-  z.object({ type: z.literal('tag'), tag: z.string().trim().min(1).max(20) }),
+  z.object({
+    type: z.literal('points'),
+    points: z.number().int().min(1).max(100_000),
+    note: text(60, { min: 0, trim: false }).optional(),
+  }),
+  z.object({ type: z.literal('tag'), tag: text(20) }),
   z.object({
     type: z.literal('followup_task'),
-    title: z.string().trim().min(1).max(60),
+    title: text(60),
     dueInDays: z.number().int().min(0).max(30).default(2),
   }),
 ]);
@@ -138,16 +143,13 @@ export const CampaignStepInput = z.object({
 });
 export type CampaignStepInput = z.infer<typeof CampaignStepInput>;
 
-const cronExpression = z
-  .string()
-  .trim()
-  .regex(/^(\S+\s+){4}\S+$/, 'five cron fields: minute hour day month weekday (Asia/Shanghai)');
+const cronExpression = text(100).regex(/^(\S+\s+){4}\S+$/, 'five cron fields: minute hour day month weekday (Asia/Shanghai)');
 
 export const CampaignInput = z
   .object({
-    name: z.string().trim().min(1).max(60),
+    name: text(60),
     kind: z.enum(CAMPAIGN_KIND_CODES),
-    description: z.string().max(500).optional(),
+    description: text(500, { min: 0, trim: false }).optional(),
     /** Audience: a saved segment, or an inline rule (segment rule language); neither = every member. */
     segmentId: positiveId.nullable().optional(),
     rule: segmentRuleSchema.nullable().optional(),
@@ -209,7 +211,7 @@ export const CampaignView = z
     kind: z.enum(CAMPAIGN_KIND_CODES),
     status: z.enum(CAMPAIGN_STATUS_CODES),
     segmentId: z.number().int().nullable(),
-    rule: z.unknown().nullable(),
+    rule: JsonInput.nullable(),
     trigger: CampaignTrigger.nullable(),
     cron: z.string().nullable(),
     holdoutRatioBp: z.number().int(),

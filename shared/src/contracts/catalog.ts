@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery } from './common';
+import { PageQuery, text } from './common';
 
 /** Database ids in paths and bodies: positive integers within JavaScript's safe range. */
 const pathId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -17,7 +17,7 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 export const ProductListQuery = PageQuery.extend({
   category: Code.optional().meta({ description: 'Category code; its sub-categories are included' }),
   brand: Code.optional().meta({ description: 'Brand code' }),
-  keyword: z.string().trim().min(1).max(50).optional().meta({ description: 'Matched against title, subtitle and description' }),
+  keyword: text(50).optional().meta({ description: 'Matched against title, subtitle and description' }),
   sort: z.enum(PRODUCT_SORTS).default('default'),
 });
 export type ProductListQuery = z.infer<typeof ProductListQuery>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common';
 
 /** WeChat lets one wx.requestSubscribeMessage call ask for at most three templates. */
 export const SUBSCRIBE_TEMPLATES_PER_REQUEST = 3;
@@ -8,7 +9,7 @@ export const SubscriptionResultsRequest = z
     results: z
       .array(
         z.object({
-          templateId: z.string().trim().min(1).max(128),
+          templateId: text(128),
           result: z.enum(['accept', 'reject', 'ban']).meta({
             description: 'accept grants one send; ban (the shopper turned the template off) also drops unused sends',
           }),
@@ -17,7 +18,7 @@ export const SubscriptionResultsRequest = z
       .min(1)
       .max(SUBSCRIBE_TEMPLATES_PER_REQUEST)
       .refine((results) => new Set(results.map((r) => r.templateId)).size === results.length, 'a template appears twice'),
-    context: z.string().trim().min(1).max(64).optional().meta({ description: 'Where the request was shown, e.g. pay_result' }),
+    context: text(64).optional().meta({ description: 'Where the request was shown, e.g. pay_result' }),
     requestId: z
       .string()
       .trim()

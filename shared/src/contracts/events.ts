@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonInput, text } from './common';
 
 /** Limits of the event ingestion endpoint; the tracking client batches within them. */
 export const EVENT_BATCH_MAX = 100;
@@ -8,7 +9,6 @@ export const EVENT_MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const EVENT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 const productId = z.int().positive().max(Number.MAX_SAFE_INTEGER);
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 const EventBase = z.object({
   clientEventId: z
@@ -29,7 +29,7 @@ const EventBase = z.object({
   category: text(64).optional(),
   keyword: text(100).optional(),
   payload: z
-    .record(z.string().max(64), z.unknown())
+    .record(text(64, { min: 0, trim: false }), JsonInput)
     .refine((value) => JSON.stringify(value).length <= 2048, 'at most 2 KB of JSON')
     .optional(),
 });

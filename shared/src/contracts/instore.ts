@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common';
 import { LIFECYCLE_STAGES, PRICE_BANDS, TIER_CODES } from '../vocabulary';
 import { WalletCouponView } from './coupons';
 import { OrderStatus } from './orders';
@@ -98,7 +99,7 @@ export const InStorePurchaseRequest = z
       .regex(/^[\w-]{8,64}$/, '8-64 letters, digits, _ or -')
       .meta({ description: 'Made once per purchase by the staff app; a retry with the same id records nothing new' }),
     amountFen: z.int().min(1).max(100_000_000).meta({ description: 'What the member paid at the till, in fen' }),
-    note: z.string().trim().min(1).max(80).optional().meta({ description: 'e.g. the till receipt number' }),
+    note: text(80).optional().meta({ description: 'e.g. the till receipt number' }),
     storeId: z
       .int()
       .positive()

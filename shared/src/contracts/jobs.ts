@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common';
 
 export const RefreshSegmentsRequest = z
   .object({
@@ -25,7 +26,7 @@ export type RefreshSegmentsResponse = z.infer<typeof RefreshSegmentsResponse>;
 export const JOB_RUN_VIEW_STATUSES = ['running', 'succeeded', 'failed', 'stale'] as const;
 
 export const JobRunsQuery = z.object({
-  job: z.string().min(1).max(100).optional().meta({ description: 'Only this job, e.g. segments.refresh' }),
+  job: text(100, { trim: false }).optional().meta({ description: 'Only this job, e.g. segments.refresh' }),
   limit: z.coerce.number().int().min(1).max(200).default(20),
 });
 export type JobRunsQuery = z.infer<typeof JobRunsQuery>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common';
 import { GENDERS, LIFECYCLE_STAGES, PRICE_BANDS, TIER_CODES } from '../vocabulary';
 
 export const TierProgressView = z.object({
@@ -42,7 +43,7 @@ export type MeResponse = z.infer<typeof MeResponse>;
 
 export const UpdateMeRequest = z
   .object({
-    nickname: z.string().trim().min(1).max(32).optional(),
+    nickname: text(32).optional(),
     avatarUrl: z
       .url({ protocol: /^https?$/ })
       .max(512)
@@ -51,7 +52,7 @@ export const UpdateMeRequest = z
       description: 'YYYY-MM-DD, a past date. Can be set once: it drives birthday coupons, so a later change is refused (409)',
     }),
     gender: z.enum(GENDERS).optional(),
-    region: z.string().trim().min(1).max(64).optional().meta({ description: 'e.g. 上海市 浦东新区' }),
+    region: text(64).optional().meta({ description: 'e.g. 上海市 浦东新区' }),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'give at least one field to change')
@@ -59,7 +60,7 @@ export const UpdateMeRequest = z
 export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
 
 export const BindPhoneRequest = z
-  .object({ code: z.string().trim().min(1).max(128).meta({ description: 'The code from the getPhoneNumber button' }) })
+  .object({ code: text(128).meta({ description: 'The code from the getPhoneNumber button' }) })
   .meta({ id: 'BindPhoneRequest' });
 export type BindPhoneRequest = z.infer<typeof BindPhoneRequest>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery } from './common';
+import { PageQuery, text } from './common';
 
 /** Ids in paths arrive as strings. */
 const IdParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -20,12 +20,12 @@ const mobilePhone = z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number 
 
 export const OrderAddressInput = z
   .object({
-    name: z.string().trim().min(1).max(40),
+    name: text(40),
     phone: mobilePhone,
-    province: z.string().trim().min(1).max(40),
-    city: z.string().trim().min(1).max(40),
-    district: z.string().trim().min(1).max(40),
-    detail: z.string().trim().min(1).max(200),
+    province: text(40),
+    city: text(40),
+    district: text(40),
+    detail: text(200),
     postalCode: z
       .string()
       .regex(/^\d{6}$/, 'six digits')
@@ -147,7 +147,7 @@ export const PayOrderResponse = z
 export const StaffRefundRequest = z
   .object({
     amountFen: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    reason: z.string().trim().min(1).max(80),
+    reason: text(80),
     items: z
       .array(z.object({ orderItemId: IdParam, quantity: z.number().int().min(1).max(99) }))
       .min(1)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common';
 import { LIFECYCLE_STAGES, PRICE_BANDS, RFM_SEGMENTS, TIER_CODES, VALUE_LAYERS } from '../vocabulary';
 
 const positiveId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -148,8 +149,8 @@ export const CreateFollowupRequest = z
   .object({
     memberId: positiveId,
     dueAt: z.iso.datetime({ offset: true }),
-    title: z.string().trim().min(1).max(200).optional(),
-    note: z.string().trim().max(2000).optional(),
+    title: text(200).optional(),
+    note: text(2000, { min: 0 }).optional(),
   })
   .meta({ id: 'CreateFollowupRequest' });
 export type CreateFollowupRequest = z.infer<typeof CreateFollowupRequest>;
@@ -159,7 +160,7 @@ export const FollowupIdParams = z.object({ id: idParam });
 export const UpdateFollowupRequest = z
   .object({
     status: z.enum(FOLLOWUP_STATUSES).optional(),
-    outcomeNote: z.string().trim().max(2000).optional(),
+    outcomeNote: text(2000, { min: 0 }).optional(),
     dueAt: z.iso.datetime({ offset: true }).optional(),
     convertedOrderId: positiveId
       .optional()

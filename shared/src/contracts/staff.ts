@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { text } from './common';
 import { STAFF_ROLES } from '../vocabulary';
 
 export const StaffLoginRequest = z
   .object({
-    username: z.string().trim().min(1).max(64),
-    password: z.string().min(1).max(256),
+    username: text(64),
+    password: text(256, { trim: false }),
   })
   .meta({ id: 'StaffLoginRequest' });
 export type StaffLoginRequest = z.infer<typeof StaffLoginRequest>;
