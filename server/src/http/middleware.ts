@@ -57,8 +57,7 @@ export function errorHandler(): Middleware {
       } else if (appError.status >= 500) {
         ctx.log.error({ err, requestId: ctx.state.requestId }, 'request failed');
       }
-      const retryAfter =
-        appError.retryAfter ?? (appError.code === 'UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+      const retryAfter = appError.retryAfter ?? (appError.code === 'UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
       if (retryAfter !== undefined) ctx.set('Retry-After', String(retryAfter));
       ctx.status = appError.status;
       ctx.body = {
