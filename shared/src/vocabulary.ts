@@ -75,3 +75,18 @@ export type Gender = (typeof GENDERS)[number];
 
 export const STAFF_ROLES = ['admin', 'operator', 'store_staff', 'sales_rep'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * What became of one campaign delivery. `unknown`: the message was handed to WeChat but its answer was never
+ * recorded (the worker died mid-send); WeChat may have delivered it, and it offers no way to ask.
+ */
+export const DELIVERY_OUTCOMES = ['pending', 'deferred', 'sent', 'unknown', 'skipped', 'failed'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+export const DELIVERY_OUTCOME_LABELS: Record<DeliveryOutcome, string> = {
+  pending: '待发送',
+  deferred: '延后',
+  sent: '已发送',
+  unknown: '结果未知',
+  skipped: '未发送',
+  failed: '发送失败',
+};

@@ -2,7 +2,8 @@
  * `generateShop`: a large synthetic shop for benchmarks, generated inside the database by set-based SQL
  * (generate_series + INSERT … SELECT, no rows through Node): a small catalogue, members registered over two
  * years, and paid orders skewed towards few buyers (Pareto-like), each with one to three lines, some refunded
- * in full or in part. Orders carry their amounts directly; no payment or refund rows are generated.
+ * in full or in part. Orders carry their amounts directly; no payment or refund rows are generated, so a
+ * segment replay as of a past date counts a refunded amount as settled with its payment (shared refundedAsOf).
  * Not transactional as a whole: run it on a fresh database.
  */
 import { TIER_CODES } from '@member-ops/shared';

@@ -111,6 +111,11 @@ describe('web console in Chromium against the real server', () => {
     expect(variant?.holdout_ratio_bp).toBe(2000);
     expect(variant?.steps).toBeGreaterThan(1);
     expect(page.url()).toContain(`/console/campaigns/${variant?.id}`);
+    // Messages whose outcome is unknown are counted apart, in Chinese.
+    const reportText = await page.getByTestId('campaign-report').innerText();
+    expect(reportText).toContain('已发送');
+    expect(reportText).toContain('结果未知');
+    expect(reportText).not.toMatch(/unknown|interrupted/);
     await saveScreenshot(page, SUITE, '06-campaign-preview-report');
     await page.context().close();
   });

@@ -267,6 +267,22 @@ export const GUARD_OUTCOMES = [
   'campaign_stopped',
 ] as const;
 export type GuardOutcome = (typeof GUARD_OUTCOMES)[number];
+/** Why a delivery was not sent, as operators read it. */
+export const GUARD_OUTCOME_LABELS: Record<GuardOutcome, string> = {
+  holdout: '对照组',
+  do_not_contact: '勿扰',
+  no_consent: '未授权订阅',
+  frequency_cap: '频次限制',
+  quiet_hours: '免打扰时段',
+  past_deadline: '已过时效',
+  out_of_stock: '券库存不足',
+  budget_exhausted: '预算用尽',
+  no_rep: '无跟进销售',
+  invalid_data: '消息内容不合规',
+  user_refused: '用户拒收',
+  interrupted: '发送中断',
+  campaign_stopped: '活动已结束',
+};
 
 export const CampaignPreviewResponse = z
   .object({
@@ -294,6 +310,10 @@ const DeliveryCounts = z.object({
   pending: z.number().int(),
   deferred: z.number().int(),
   failed: z.number().int(),
+  unknown: z.number().int().meta({
+    description:
+      'Messages handed to WeChat whose answer was never recorded (the worker died mid-send): maybe delivered, never re-sent, consent credit used',
+  }),
   skipped: z.record(z.string(), z.number().int()).meta({ description: 'Skipped deliveries by reason' }),
 });
 

@@ -6,3 +6,4 @@ export * from './segment';
 export * from './sql';
 export * from './valueLayer';
 export * from './window';
+export * from './refundedAsOf';

@@ -48,6 +48,7 @@ const STATUS_LABELS: Record<string, string> = {
   expired: '已过期',
   locked: '锁定中',
   sent: '已发送',
+  unknown: '结果未知',
   skipped: '未发送',
   failed: '发送失败',
   open: '待跟进',

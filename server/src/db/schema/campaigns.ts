@@ -189,8 +189,9 @@ export const deliveries = pgTable(
     check('deliveries_channel_check', oneOf(t.channel, DELIVERY_CHANNELS)),
     check('deliveries_status_check', oneOf(t.status, DELIVERY_STATUSES)),
     check('deliveries_attempts_check', sql`${t.attempts} >= 0`),
-    check('deliveries_sent_has_time_check', sql`(${t.status} = 'sent') = (${t.sentAt} is not null)`),
+    // An unknown outcome keeps the instant the message was handed to WeChat: frequency caps count it as a send.
+    check('deliveries_sent_has_time_check', sql`(${t.status} in ('sent', 'unknown')) = (${t.sentAt} is not null)`),
     check('deliveries_skipped_has_reason_check', sql`${t.status} <> 'skipped' or ${t.skipReason} is not null`),
-    check('deliveries_holdout_not_sent_check', sql`not (${t.holdout} and ${t.status} = 'sent')`),
+    check('deliveries_holdout_not_sent_check', sql`not (${t.holdout} and ${t.status} in ('sent', 'unknown'))`),
   ],
 );

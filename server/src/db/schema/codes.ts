@@ -92,7 +92,11 @@ export type EnrollmentExitReason = (typeof ENROLLMENT_EXIT_REASONS)[number];
 export const DELIVERY_CHANNELS = ['subscribe_message', 'coupon', 'followup_task', 'points', 'tag'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
-export const DELIVERY_STATUSES = ['pending', 'deferred', 'sent', 'skipped', 'failed'] as const;
+/**
+ * `unknown`: a message handed to WeChat whose answer was never recorded (its worker died mid-send). It may have
+ * reached the member, so it is never sent again and its consent credit counts as used.
+ */
+export const DELIVERY_STATUSES = ['pending', 'deferred', 'sent', 'unknown', 'skipped', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const SUBSCRIPTION_RESULTS = ['accept', 'reject', 'ban'] as const;

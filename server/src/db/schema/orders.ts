@@ -237,6 +237,10 @@ export const refunds = pgTable(
   (t) => [
     index('refunds_order_idx').on(t.orderId),
     index('refunds_member_idx').on(t.memberId),
+    // A replay as of a past instant sums the refunds settled after it per order (index-only on this range).
+    index('refunds_settled_idx')
+      .on(t.succeededAt, t.orderId, t.memberId, t.amountFen)
+      .where(sql`${t.status} = 'succeeded'`),
     check('refunds_amount_check', sql`${t.amountFen} > 0`),
     check('refunds_status_check', oneOf(t.status, REFUND_STATUSES)),
     check('refunds_points_clawed_back_check', sql`${t.pointsClawedBack} >= 0 and ${t.pointsShortfall} >= 0`),

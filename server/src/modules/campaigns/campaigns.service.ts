@@ -5,6 +5,7 @@ import { campaignEnrollments, campaignSteps, campaigns, deliveries, type Campaig
 import { AppError } from '../../errors';
 import type { ServerContext } from '../../server';
 import { assertCampaignWorkable } from './campaign-validation';
+import { IN_FLIGHT } from './guard-facts';
 import { campaignColumns, campaignView, loadCampaign, stepColumns, type LoadedCampaign } from './campaigns.repo';
 
 async function mustLoad(executor: Executor, id: number): Promise<LoadedCampaign> {
@@ -166,7 +167,10 @@ export async function transitionCampaign(context: ServerContext, id: number, act
   });
 }
 
-/** Ends a campaign's open journeys and skips what it had not yet delivered. */
+/**
+ * Ends a campaign's open journeys and skips what it had not yet delivered. A message in flight (handed to WeChat)
+ * is left to its worker's answer or to the recovery, so a send that happened is never recorded as skipped.
+ */
 export async function closeCampaign(tx: Tx, id: number, now: Date): Promise<void> {
   await tx
     .update(campaignEnrollments)
@@ -175,5 +179,10 @@ export async function closeCampaign(tx: Tx, id: number, now: Date): Promise<void
   await tx
     .update(deliveries)
     .set({ status: 'skipped', skipReason: 'campaign_stopped', updatedAt: now })
-    .where(and(eq(deliveries.campaignId, id), sql`${deliveries.status} in ('pending', 'deferred')`));
+    .where(
+      and(
+        eq(deliveries.campaignId, id),
+        sql`${deliveries.status} in ('pending', 'deferred') and ${deliveries.lastError} is distinct from ${IN_FLIGHT}`,
+      ),
+    );
 }

@@ -67,12 +67,18 @@ export async function memberGuardFacts(tx: Tx, memberIds: number[], now: Date): 
         where member_id = any(${ids_}) and sent_at is not null and sent_at > ${new Date(now.getTime() - 8 * DAY_MS)}
         union all
         select member_id, ${now}::timestamptz as at, channel from deliveries
-        where member_id = any(${ids_}) and status = 'pending' and last_error = ${IN_FLIGHT}`,
+        where member_id = any(${ids_}) and status in ('pending', 'deferred') and last_error = ${IN_FLIGHT}`,
   );
   for (const send of sends) facts.get(send.member_id)?.recentSends.push({ at: send.at, channel: GUARD_CHANNEL[send.channel] });
   const credits = await execute<{ member_id: number; template_id: string; credits: number }>(
     tx,
-    sql`select member_id, template_id, credits from subscription_credits where member_id = any(${ids_})`,
+    // A message in flight has not used its credit yet (its answer does that), but may not count on it twice.
+    sql`select c.member_id, c.template_id,
+               c.credits - (select count(*)::int from deliveries d join campaign_steps s on s.id = d.step_id
+                            where d.member_id = c.member_id and d.status in ('pending', 'deferred')
+                              and d.last_error = ${IN_FLIGHT}
+                              and s.action->>'templateId' = c.template_id) as credits
+        from subscription_credits c where c.member_id = any(${ids_})`,
   );
   for (const credit of credits) facts.get(credit.member_id)?.credits.set(credit.template_id, credit.credits);
   return facts;

@@ -9,13 +9,19 @@ import { loadCampaign } from './campaigns.repo';
 type Counts = CampaignReportResponse['deliveries'];
 
 function countsOf(rows: { status: string; skip_reason: string | null; n: number }[]): Counts {
-  const counts: Counts = { total: 0, sent: 0, pending: 0, deferred: 0, failed: 0, skipped: {} };
+  const counts: Counts = { total: 0, sent: 0, pending: 0, deferred: 0, failed: 0, unknown: 0, skipped: {} };
   for (const row of rows) {
     counts.total += row.n;
     if (row.status === 'skipped') {
-      const reason = row.skip_reason ?? 'unknown';
+      const reason = row.skip_reason ?? 'unspecified';
       counts.skipped[reason] = (counts.skipped[reason] ?? 0) + row.n;
-    } else if (row.status === 'sent' || row.status === 'pending' || row.status === 'deferred' || row.status === 'failed') {
+    } else if (
+      row.status === 'sent' ||
+      row.status === 'pending' ||
+      row.status === 'deferred' ||
+      row.status === 'failed' ||
+      row.status === 'unknown'
+    ) {
       counts[row.status] += row.n;
     }
   }
@@ -23,7 +29,8 @@ function countsOf(rows: { status: string; skip_reason: string | null; n: number 
 }
 
 /**
- * A campaign's results as of now: delivery outcomes overall and per step, coupons issued / redeemed and their
+ * A campaign's results as of now: delivery outcomes overall and per step (messages whose outcome is unknown —
+ * maybe delivered — apart from sent and failed), coupons issued / redeemed and their
  * cost (the discount redeemed orders actually got), and conversion within the attribution window after entry
  * for treated members against the holdout, with the uplift's 95 % interval. A member converts when they paid for
  * an order within `attribution_days` after entering (a journey member who entered twice counts per entry).

@@ -16,7 +16,7 @@ export interface DrainOptions {
   sendsPerSecond?: number;
   /** Claim-send-record loops run side by side (each claims its own rows), so sending overlaps database work. */
   lanes?: number;
-  /** How long a claimed message is reserved for this worker before it counts as interrupted. */
+  /** How long a claimed message is reserved for this worker; after it, an unanswered send's outcome is unknown. */
   leaseMs?: number;
 }
 
@@ -27,6 +27,8 @@ export interface DrainResult extends Record<string, unknown> {
   skipped: number;
   failed: number;
   retried: number;
+  /** Messages found reserved past their lease with no answer recorded (a worker died mid-send). */
+  unknown: number;
 }
 
 interface ClaimedRow extends DueDelivery {
@@ -50,6 +52,7 @@ async function claim(tx: Tx, now: Date, limit: number): Promise<ClaimedRow[]> {
     sql`select d.id, d.campaign_id, d.step_id, d.member_id, d.occurrence_key, d.channel, d.last_error, d.attempts
         from deliveries d
         where d.status in ('pending', 'deferred') and d.not_before <= ${now}
+          and d.last_error is distinct from ${IN_FLIGHT}
           and exists (select 1 from campaigns c where c.id = d.campaign_id and c.status = 'running')
           and not exists (select 1 from deliveries p where p.member_id = d.member_id and p.occurrence_key = d.occurrence_key
                           and p.id < d.id and p.status in ('pending', 'deferred'))
@@ -113,9 +116,8 @@ async function setOutcome(
  * One batch: claims due deliveries (FOR UPDATE SKIP LOCKED, so workers never share a row; a step waits until the
  * earlier steps of the same passage are done, so a message finds the coupon it announces), decides each by the
  * shared guards, carries out silent actions in this transaction, and reserves the messages to send (status
- * pending with the in-flight mark and a lease), all committed before any message leaves. A message found still
- * in flight after its lease was claimed by a worker that died mid-send: it may have reached the member, so it
- * is failed as interrupted rather than sent twice.
+ * pending with the in-flight mark and a lease), all committed before any message leaves. A message still in
+ * flight is never claimed again: recoverUnansweredSends settles it once its lease has passed.
  */
 async function claimBatch(
   context: ServerContext,
@@ -139,11 +141,6 @@ async function claimBatch(
       const step = stepRows.get(row.stepId);
       if (!step) throw new Error(`delivery ${row.id} refers to a missing step`);
       const action: CampaignAction = stepAction(step);
-      if (row.lastError === IN_FLIGHT) {
-        await setOutcome(tx, row.id, now, { status: 'failed', reason: 'interrupted' });
-        result.failed++;
-        continue;
-      }
       const member = facts.get(row.memberId);
       const templateId = action.type === 'subscribe_message' ? action.templateId : null;
       const decision = decideDelivery(
@@ -184,7 +181,7 @@ async function claimBatch(
     }
     if (messages.length > 0) {
       await tx.execute(
-        sql`update deliveries set last_error = ${IN_FLIGHT}, attempts = attempts + 1,
+        sql`update deliveries set status = 'pending', last_error = ${IN_FLIGHT}, attempts = attempts + 1,
                                   not_before = ${new Date(now.getTime() + options.leaseMs)}, updated_at = ${now}
             where id = any(${idArray(messages.map((m) => m.delivery.id))})`,
       );
@@ -193,11 +190,32 @@ async function claimBatch(
   });
 }
 
-/** Records what WeChat answered: sent (credit used, member contacted), refused (credit zeroed), retry or failure. */
+/**
+ * Records what WeChat answered: sent (credit used, member contacted), refused (credit zeroed), retry or failure —
+ * for the messages still reserved by this worker. A message recovered as unknown meanwhile (its lease ran out) is
+ * only corrected to sent when WeChat's answer proves it; its credit was already used by the recovery.
+ */
 async function recordOutcomes(context: ServerContext, now: Date, outcomes: SendOutcome[], result: DrainResult): Promise<void> {
   if (outcomes.length === 0) return;
-  const sent = outcomes.filter((entry) => entry.outcome.kind === 'sent').map((entry) => entry.message);
   await withTransaction(context.database, async (tx) => {
+    const ids = idArray(outcomes.map((entry) => entry.message.delivery.id));
+    const current = await execute<{ id: number; status: string; in_flight: boolean }>(
+      tx,
+      sql`select id, status, (status in ('pending', 'deferred') and last_error is not distinct from ${IN_FLIGHT}) as in_flight
+          from deliveries where id = any(${ids}) order by id for update`,
+    );
+    const inFlight = new Set(current.filter((row) => row.in_flight).map((row) => row.id));
+    const unknown = new Set(current.filter((row) => row.status === 'unknown').map((row) => row.id));
+    const answered = outcomes.filter((entry) => inFlight.has(entry.message.delivery.id));
+    const sent = answered.filter((entry) => entry.outcome.kind === 'sent').map((entry) => entry.message);
+    const proven = outcomes.filter((entry) => entry.outcome.kind === 'sent' && unknown.has(entry.message.delivery.id));
+    if (proven.length > 0) {
+      await tx.execute(
+        sql`update deliveries set status = 'sent', skip_reason = null, updated_at = ${now}
+            where id = any(${idArray(proven.map((entry) => entry.message.delivery.id))}) and status = 'unknown'`,
+      );
+      result.sent += proven.length;
+    }
     if (sent.length > 0) {
       const templates = sql`${`{${sent.map((m) => JSON.stringify(m.action.templateId)).join(',')}}`}::text[]`;
       await tx.execute(
@@ -219,14 +237,16 @@ async function recordOutcomes(context: ServerContext, now: Date, outcomes: SendO
     }
     for (const { message, outcome } of outcomes) {
       const { delivery, action } = message;
-      if (outcome.kind === 'sent') {
-        continue;
-      } else if (outcome.kind === 'refused') {
-        await setOutcome(tx, delivery.id, now, { status: 'failed', reason: 'user_refused' });
+      if (outcome.kind === 'refused') {
+        // 43101 says the grant is gone, whoever holds the row now.
         await tx.execute(
           sql`update subscription_credits set credits = 0, last_result = 'reject', updated_at = ${now}
               where member_id = ${delivery.memberId} and template_id = ${action.templateId}`,
         );
+      }
+      if (outcome.kind === 'sent' || !inFlight.has(delivery.id)) continue;
+      if (outcome.kind === 'refused') {
+        await setOutcome(tx, delivery.id, now, { status: 'failed', reason: 'user_refused' });
         result.failed++;
       } else if (outcome.kind === 'retry') {
         await setOutcome(tx, delivery.id, now, { status: 'pending', until: outcome.at, error: outcome.error });
@@ -241,13 +261,46 @@ async function recordOutcomes(context: ServerContext, now: Date, outcomes: SendO
 }
 
 /**
+ * Settles the messages a dead worker left in flight (reserved, lease passed, no answer recorded): WeChat may have
+ * delivered them and offers no way to ask, so each becomes `unknown` — never sent again, its consent credit used,
+ * the member counted as contacted at the instant the message was reserved (the row's last update). One
+ * statement, so two workers recovering at once settle each row once (the second finds it no longer in flight).
+ */
+export async function recoverUnansweredSends(context: ServerContext, now: Date): Promise<number> {
+  const [row] = await execute<{ recovered: number }>(
+    context.database.db,
+    sql`with recovered as (
+          update deliveries d set status = 'unknown', sent_at = d.updated_at, skip_reason = 'interrupted',
+                                  last_error = null, updated_at = ${now}
+          where d.status in ('pending', 'deferred') and d.last_error = ${IN_FLIGHT} and d.not_before <= ${now}
+          returning d.member_id, d.step_id, d.sent_at
+        ), used as (
+          select r.member_id, s.action->>'templateId' as template_id, count(*)::int as n
+          from recovered r join campaign_steps s on s.id = r.step_id
+          group by 1, 2
+        ), credits as (
+          update subscription_credits c set credits = greatest(c.credits - u.n, 0), updated_at = ${now}
+          from used u where c.member_id = u.member_id and c.template_id = u.template_id
+          returning 1
+        ), contacted as (
+          update member_metrics mm set last_contacted_at = greatest(mm.last_contacted_at, x.at)
+          from (select member_id, max(sent_at) as at from recovered group by 1) x
+          where mm.member_id = x.member_id
+          returning 1
+        )
+        select (select count(*) from recovered)::int as recovered`,
+  );
+  return row?.recovered ?? 0;
+}
+
+/**
  * The delivery worker: drains due outbox rows batch by batch until none are due (or maxBatches). Safe to run on
  * several instances at once.
  */
 export async function drainOutbox(context: ServerContext, options: DrainOptions = {}): Promise<DrainResult> {
   const batchSize = options.batchSize ?? 500;
   const leaseMs = options.leaseMs ?? 10 * 60_000;
-  const result: DrainResult = { batches: 0, sent: 0, deferred: 0, skipped: 0, failed: 0, retried: 0 };
+  const result: DrainResult = { batches: 0, sent: 0, deferred: 0, skipped: 0, failed: 0, retried: 0, unknown: 0 };
   const stepCache = new Map<number, CampaignStepRow>();
   const steps = async (tx: Tx, ids: number[]) => {
     const missing = ids.filter((id) => !stepCache.has(id));
@@ -257,6 +310,7 @@ export async function drainOutbox(context: ServerContext, options: DrainOptions 
     }
     return stepCache;
   };
+  result.unknown += await recoverUnansweredSends(context, context.clock());
   const config = await guardConfigAt(context.database.db, context.clock());
   const acquire = rateLimiter(options.sendsPerSecond ?? context.config.campaignSendsPerSecond);
   const lane = async () => {

@@ -11,6 +11,7 @@ import {
   isRfmOrderFullyRefunded,
   lifecycleStageFor,
   preferencesFrom,
+  refundedAsOf,
   rfmAggregatesFromOrders,
   scoreMember,
   type ActivityEvent,
@@ -22,6 +23,7 @@ import {
   type RfmBaseStats,
   type RfmMemberInput,
   type RfmOrder,
+  type SettledRefund,
 } from '@member-ops/shared';
 import { execute, type Executor } from '../../db';
 import type { SegmentationConfig } from './segmentation.sql';
@@ -43,8 +45,11 @@ const SIGNAL_OF_EVENT: Partial<Record<EventType, PreferenceSignalKind>> = {
   product_view: 'view',
 };
 
-/** Every member's history as the shared functions take it (the whole shop is loaded: tests only). */
-export async function loadHistories(executor: Executor): Promise<Map<number, MemberHistory>> {
+/**
+ * Every member's history as the shared functions take it (the whole shop is loaded: tests only). Given `asOf`,
+ * each order's refunded amount is what was known then (shared refundedAsOf over its settled refunds).
+ */
+export async function loadHistories(executor: Executor, asOf?: Date): Promise<Map<number, MemberHistory>> {
   const histories = new Map<number, MemberHistory>();
   // A product's price is its lowest SKU price; a category's cut points are the terciles of its products' prices.
   const products = await execute<{ id: number; category: string; price: string | number }>(
@@ -69,26 +74,40 @@ export async function loadHistories(executor: Executor): Promise<Map<number, Mem
     if (!history) throw new Error(`no member ${id}`);
     return history;
   };
-  const orders = await execute<{ member_id: number; paid_at: Date; paid_fen: number; refunded_fen: number }>(
+  const refunds = new Map<number, SettledRefund[]>();
+  const settled = await execute<{ order_id: number; amount_fen: number; succeeded_at: Date }>(
     executor,
-    sql.raw(`select member_id, paid_at, paid_fen, refunded_fen from orders where ${PAID}`),
+    sql`select order_id, amount_fen, succeeded_at from refunds where status = 'succeeded'`,
   );
-  for (const o of orders) of(o.member_id).orders.push({ paidAt: o.paid_at, amountFen: o.paid_fen, refundedFen: o.refunded_fen });
+  for (const r of settled) {
+    refunds.set(r.order_id, [...(refunds.get(r.order_id) ?? []), { amountFen: r.amount_fen, settledAt: r.succeeded_at }]);
+  }
+  const orders = await execute<{ id: number; member_id: number; paid_at: Date; paid_fen: number; refunded_fen: number }>(
+    executor,
+    sql.raw(`select id, member_id, paid_at, paid_fen, refunded_fen from orders where ${PAID}`),
+  );
+  const byId = new Map<number, RfmOrder>();
+  for (const o of orders) {
+    const refundedFen = asOf ? refundedAsOf(o.refunded_fen, refunds.get(o.id) ?? [], asOf) : o.refunded_fen;
+    const order = { paidAt: o.paid_at, amountFen: o.paid_fen, refundedFen };
+    byId.set(o.id, order);
+    of(o.member_id).orders.push(order);
+  }
   const lines = await execute<{
+    order_id: number;
     member_id: number;
     paid_at: Date;
     category: string;
     brand: string | null;
     unit_price_fen: number;
-    full: boolean;
   }>(
     executor,
-    sql.raw(`select i.member_id, o.paid_at, i.category, i.brand, i.unit_price_fen,
-        (o.refunded_fen > 0 and o.refunded_fen >= o.paid_fen) as full
+    sql.raw(`select i.order_id, i.member_id, o.paid_at, i.category, i.brand, i.unit_price_fen
       from order_items i join orders o on o.id = i.order_id where o.${PAID}`),
   );
   for (const l of lines) {
-    if (l.full) continue;
+    const order = byId.get(l.order_id);
+    if (!order || isRfmOrderFullyRefunded(order)) continue;
     of(l.member_id).signals.push({
       kind: 'purchase',
       at: l.paid_at,

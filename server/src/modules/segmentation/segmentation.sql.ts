@@ -80,7 +80,22 @@ export function parameteriseInstants(statement: string, leading: readonly unknow
 
 const PAID = `o.status in (${PAID_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 /** The shared rule: a refund of the whole (non-zero) amount undoes the purchase. */
-const FULLY_REFUNDED = `(o.refunded_fen > 0 and o.refunded_fen >= o.paid_fen)`;
+const fullyRefunded = (refunded: string) => `(${refunded} > 0 and ${refunded} >= o.paid_fen)`;
+const FULLY_REFUNDED = fullyRefunded('o.refunded_fen');
+
+/**
+ * What a replay as of a past instant knows of order o's refunds (shared refundedAsOf): its refunded_fen less the
+ * refunds settled after the instant, which `laterRefundsJoin` brings in as lr. An amount recorded on the order
+ * without refund rows (a generated shop) counts as settled with the payment. Pre-aggregated per order from the
+ * refunds settled after the instant — none for a refresh as of now — so no member's refunds are scanned one by one.
+ */
+const REFUNDED_AS_OF = 'greatest(o.refunded_fen - coalesce(lr.fen, 0), 0)';
+const FULLY_REFUNDED_AS_OF = fullyRefunded(REFUNDED_AS_OF);
+function laterRefundsJoin(at: string, scope: MemberScope): string {
+  return `left join (select r.order_id, sum(r.amount_fen)::int8 as fen from refunds r
+        where r.status = 'succeeded' and r.succeeded_at > ${at} and ${scopeSql('r.member_id', scope)}
+        group by r.order_id) lr on lr.order_id = o.id`;
+}
 
 const AGGREGATE_COLUMNS = [
   'orders_total',
@@ -126,16 +141,18 @@ export function upsertAggregatesSql(asOf: Date, config: SegmentationConfig, scop
   const at = instantSql(asOf);
   const rfmStart = instantSql(rfmWindowStart(asOf, config.rfm));
   const growthStart = instantSql(growthWindowStart(asOf, config.tier));
-  const counted = `not ${FULLY_REFUNDED}`;
+  const counted = `not ${FULLY_REFUNDED_AS_OF}`;
+  const net = `o.paid_fen - ${REFUNDED_AS_OF}`;
   const aggregates = `select o.member_id,
         count(*) filter (where ${counted})::int as orders_total,
-        sum(o.paid_fen - o.refunded_fen)::int8 as spend_total_fen,
+        sum(${net})::int8 as spend_total_fen,
         min(o.paid_at) filter (where ${counted}) as first_order_at,
         max(o.paid_at) filter (where ${counted}) as last_order_at,
         count(*) filter (where ${counted} and o.paid_at > ${rfmStart})::int as frequency_365,
-        coalesce(sum(o.paid_fen - o.refunded_fen) filter (where o.paid_at > ${rfmStart}), 0)::int8 as monetary_365_fen,
-        coalesce(sum(o.paid_fen - o.refunded_fen) filter (where o.paid_at >= ${growthStart}), 0)::int8 as growth_value_fen
-      from orders o where ${PAID} and o.paid_at <= ${at} and ${scopeSql('o.member_id', scope)}
+        coalesce(sum(${net}) filter (where o.paid_at > ${rfmStart}), 0)::int8 as monetary_365_fen,
+        coalesce(sum(${net}) filter (where o.paid_at >= ${growthStart}), 0)::int8 as growth_value_fen
+      from orders o ${laterRefundsJoin(at, scope)}
+      where ${PAID} and o.paid_at <= ${at} and ${scopeSql('o.member_id', scope)}
       group by o.member_id`;
   const meanGap = `case when a.orders_total >= 2 then extract(epoch from a.last_order_at - a.first_order_at) / 86400 / (a.orders_total - 1) end`;
   const values: Record<(typeof AGGREGATE_COLUMNS)[number], string> = {
@@ -216,7 +233,8 @@ export const AGGREGATES_STATE_SQL = `select value->>'asOf' as as_of, value->>'rf
  * differ from a fresh aggregation as of `asOf`: those marked in member_aggregate_changes (their paid orders were
  * written since; version kept so the mark can be removed exactly), and — given the state the aggregates are
  * as of — those with a paid order that left the F/M or growth window between then and asOf or was paid after
- * then. Every other member's aggregates already equal a fresh aggregation. Without a state, only the marks.
+ * then, or with a refund settled after then. Every other member's aggregates already equal a fresh aggregation.
+ * Without a state, only the marks.
  */
 export function changedMembersSql(asOf: Date, config: SegmentationConfig, state: AggregatesState | null): string[] {
   const ranges: string[] = [];
@@ -227,8 +245,11 @@ export function changedMembersSql(asOf: Date, config: SegmentationConfig, state:
     ranges.push(between(state.growthWindowStart, growthWindowStart(asOf, config.tier)));
     ranges.push(`o.paid_at > ${instantSql(state.asOf < asOf ? state.asOf : asOf)}`);
   }
-  const windowed = ranges.length
-    ? `union all select o.member_id, null::int8 from orders o where ${PAID} and o.member_id is not null and (${ranges.join(' or ')})`
+  // A refund settled after the earlier of the two instants counts in one aggregation and not in the other.
+  const windowed = state
+    ? `union all select o.member_id, null::int8 from orders o where ${PAID} and o.member_id is not null and (${ranges.join(' or ')})
+       union all select r.member_id, null::int8 from refunds r
+       where r.status = 'succeeded' and r.succeeded_at > ${instantSql(state.asOf < asOf ? state.asOf : asOf)}`
     : '';
   return [
     'drop table if exists pg_temp.segment_delta',
@@ -371,8 +392,8 @@ function signalScoresSql(asOf: Date, config: SegmentationConfig, source: SignalS
       ? productEvents(source.relation, 'true')
       : source.kind === 'history'
         ? `select i.member_id, o.paid_at as at, i.category, i.brand, ${purchase} as weight, i.unit_price_fen::int8 as price
-      from order_items i join orders o on o.id = i.order_id
-      where ${PAID} and not ${FULLY_REFUNDED} and o.paid_at <= ${at} and ${scopeSql('i.member_id', source.scope)}
+      from order_items i join orders o on o.id = i.order_id ${laterRefundsJoin(at, source.scope)}
+      where ${PAID} and not ${FULLY_REFUNDED_AS_OF} and o.paid_at <= ${at} and ${scopeSql('i.member_id', source.scope)}
       union all
       ${productEvents('events', scopeSql('e.member_id', source.scope))}`
         : `select i.member_id, o.paid_at as at, i.category, i.brand,

@@ -64,7 +64,14 @@ for (const kind of DATABASE_KINDS) {
       expect(stages.map(([s, d]) => `${s}:${d}`)).toEqual(['aggregates:0', 'stats:1', 'classify:2', 'classify:3']);
 
       const config = await segmentationConfigAt(database().db, asOf);
-      const histories = await loadHistories(database().db);
+      // A replay knows only the refunds settled by asOf; the seeded shop has some settled after it.
+      const [later] = await execute<{ n: number }>(
+        database().db,
+        sql`select count(*)::int as n from refunds r join orders o on o.id = r.order_id
+            where r.status = 'succeeded' and r.succeeded_at > ${asOf} and o.paid_at <= ${asOf}`,
+      );
+      expect(later?.n).toBeGreaterThan(0);
+      const histories = await loadHistories(database().db, asOf);
       const jsStats = computeRfmBaseStats(
         [...histories.values()].map((h) => rfmInputOf(h, asOf, config)),
         asOf,

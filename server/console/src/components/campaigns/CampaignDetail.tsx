@@ -1,12 +1,15 @@
 import {
   CAMPAIGN_KIND_LABELS,
   CAMPAIGN_STATUS_LABELS,
+  DELIVERY_OUTCOME_LABELS,
+  GUARD_OUTCOME_LABELS,
+  type GuardOutcome,
   type CampaignPreviewResponse,
   type CampaignReportResponse,
   type CampaignTransition,
   type CampaignView,
 } from '@member-ops/shared';
-import { Alert, App, Button, Card, Col, Descriptions, Row, Space, Statistic, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Row, Space, Statistic, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../../api';
@@ -58,12 +61,22 @@ function PreviewCard({ preview }: { preview: CampaignPreviewResponse }) {
   );
 }
 
+const skipLabel = (reason: string) => GUARD_OUTCOME_LABELS[reason as GuardOutcome] ?? '其他原因';
+
 function ReportCard({ report }: { report: CampaignReportResponse }) {
   const { uplift } = report;
   return (
     <Card size="small" title={`效果报告（归因 ${report.attributionDays} 天，截至 ${formatTime(report.asOf)}）`}>
       <Space size="large" wrap>
-        <Statistic title="已发送" value={report.deliveries.sent} />
+        <Statistic title={DELIVERY_OUTCOME_LABELS.sent} value={report.deliveries.sent} />
+        <Statistic
+          title={
+            <Tooltip title="消息已交给微信，但发送过程中断、未收到结果：可能已送达，不会重发，已扣除订阅次数">
+              {DELIVERY_OUTCOME_LABELS.unknown}
+            </Tooltip>
+          }
+          value={report.deliveries.unknown}
+        />
         <Statistic title="实验组转化率" value={formatPercent(report.treated.conversionRate)} />
         <Statistic title="对照组转化率" value={formatPercent(report.control.conversionRate)} />
         <Statistic
@@ -108,11 +121,15 @@ function ReportCard({ report }: { report: CampaignReportResponse }) {
                   type: 'pie',
                   radius: '65%',
                   data: [
-                    { name: '已发送', value: report.deliveries.sent },
-                    { name: '待发送', value: report.deliveries.pending },
-                    { name: '延后', value: report.deliveries.deferred },
-                    { name: '失败', value: report.deliveries.failed },
-                    ...Object.entries(report.deliveries.skipped).map(([reason, value]) => ({ name: `跳过:${reason}`, value })),
+                    { name: DELIVERY_OUTCOME_LABELS.sent, value: report.deliveries.sent },
+                    { name: DELIVERY_OUTCOME_LABELS.unknown, value: report.deliveries.unknown },
+                    { name: DELIVERY_OUTCOME_LABELS.pending, value: report.deliveries.pending },
+                    { name: DELIVERY_OUTCOME_LABELS.deferred, value: report.deliveries.deferred },
+                    { name: DELIVERY_OUTCOME_LABELS.failed, value: report.deliveries.failed },
+                    ...Object.entries(report.deliveries.skipped).map(([reason, value]) => ({
+                      name: `${DELIVERY_OUTCOME_LABELS.skipped}：${skipLabel(reason)}`,
+                      value,
+                    })),
                   ].filter((d) => d.value > 0),
                 },
               ],

@@ -1,0 +1,1 @@
+CREATE INDEX "refunds_settled_idx" ON "refunds" USING btree ("succeeded_at","order_id","member_id","amount_fen") WHERE "refunds"."status" = 'succeeded';
