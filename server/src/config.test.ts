@@ -60,6 +60,16 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.variable).sort()).toEqual(['DB_POOL_ACQUIRE_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS']);
   });
 
+  it('bounds every call to WeChat: 5 s to connect and 10 s in all by default, the connect limit within the total', () => {
+    expect(loadConfig({}).wechat.timeouts).toEqual({ connectMs: 5000, totalMs: 10_000 });
+    expect(loadConfig({ WECHAT_CONNECT_TIMEOUT_MS: '8000', WECHAT_TIMEOUT_MS: '3000' }).wechat.timeouts).toEqual({
+      connectMs: 3000,
+      totalMs: 3000,
+    });
+    const problems = problemsOf({ WECHAT_CONNECT_TIMEOUT_MS: '0', WECHAT_TIMEOUT_MS: 'forever' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['WECHAT_CONNECT_TIMEOUT_MS', 'WECHAT_TIMEOUT_MS']);
+  });
+
   it('names each bad variable with the reason', () => {
     const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', JOBS_ENABLED: 'maybe' });
     const variables = problems.map((p) => p.variable).sort();

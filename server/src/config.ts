@@ -86,6 +86,8 @@ const envSchema = z
     WECHAT_PAY_PLATFORM_CERT_FILE: z.string().min(1).optional(),
     WECHAT_PAY_PLATFORM_SERIAL: z.string().min(1).optional(),
     WECHAT_PAY_BASE: z.url().optional(),
+    WECHAT_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
+    WECHAT_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
     PHONE_ENCRYPTION_KEY: base64Key32.optional(),
     PHONE_HASH_KEY: base64Key32.optional(),
     H5_DIR: z.string().min(1).optional(),
@@ -146,6 +148,8 @@ export interface AppConfig {
     appId: string;
     appSecret: string | undefined;
     apiBase: string | undefined;
+    /** Limits of every call to WeChat and WeChat Pay: the connection (TLS included), and the whole answer. */
+    timeouts: { connectMs: number; totalMs: number };
     pay: {
       mchId: string | undefined;
       serial: string | undefined;
@@ -234,6 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appId: e.WECHAT_APP_ID,
       appSecret: e.WECHAT_APP_SECRET,
       apiBase: e.WECHAT_API_BASE,
+      // The connection is part of the whole call, so its limit never exceeds the total.
+      timeouts: { connectMs: Math.min(e.WECHAT_CONNECT_TIMEOUT_MS, e.WECHAT_TIMEOUT_MS), totalMs: e.WECHAT_TIMEOUT_MS },
       pay: {
         mchId: e.WECHAT_PAY_MCH_ID,
         serial: e.WECHAT_PAY_SERIAL,

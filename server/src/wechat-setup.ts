@@ -37,8 +37,8 @@ export async function setupWechat(config: AppConfig, ownBaseUrl: string, logger:
     return {
       mode: 'sandbox',
       appId: keys.appId,
-      wechat: createWechatClient(adapters.wechat),
-      pay: createWechatPayClient(adapters.pay),
+      wechat: createWechatClient({ ...adapters.wechat, timeouts: config.wechat.timeouts }),
+      pay: createWechatPayClient({ ...adapters.pay, timeouts: config.wechat.timeouts }),
       phoneKeys,
       sandbox: createSandbox({
         keys,
@@ -57,11 +57,13 @@ export async function setupWechat(config: AppConfig, ownBaseUrl: string, logger:
     wechat: createWechatClient({
       appId: config.wechat.appId,
       appSecret: need(config.wechat.appSecret, 'WECHAT_APP_SECRET'),
+      timeouts: config.wechat.timeouts,
       ...(config.wechat.apiBase ? { baseUrl: config.wechat.apiBase } : {}),
     }),
     pay: createWechatPayClient({
       appId: config.wechat.appId,
       mchId: need(pay.mchId, 'WECHAT_PAY_MCH_ID'),
+      timeouts: config.wechat.timeouts,
       merchantSerialNo: need(pay.serial, 'WECHAT_PAY_SERIAL'),
       merchantPrivateKey: readFileSync(need(pay.privateKeyFile, 'WECHAT_PAY_PRIVATE_KEY_FILE'), 'utf8'),
       apiV3Key: need(pay.apiV3Key, 'WECHAT_PAY_APIV3_KEY'),

@@ -26,25 +26,48 @@ export class WechatError extends Error {
   readonly errmsg: string;
   readonly retryable: boolean;
   readonly source: WechatErrorSource;
+  /**
+   * True when the request may have reached WeChat but no usable answer came back (timeout or reset after the
+   * request was written, HTTP 5xx, an unreadable answer): WeChat may have done it. False when WeChat answered with
+   * an errcode or the request provably never left (connection refused, DNS failure, connect timeout).
+   */
+  readonly outcomeUnknown: boolean;
   /** The API path that failed, e.g. `/sns/jscode2session`, for logs. */
   readonly api: string;
 
-  constructor(init: { errcode: number; errmsg: string; api: string; source?: WechatErrorSource; retryable?: boolean }) {
+  constructor(init: {
+    errcode: number;
+    errmsg: string;
+    api: string;
+    source?: WechatErrorSource;
+    retryable?: boolean;
+    outcomeUnknown?: boolean;
+  }) {
     super(`WeChat ${init.api} failed: ${init.errcode} ${init.errmsg}`);
     this.errcode = init.errcode;
     this.errmsg = init.errmsg;
     this.api = init.api;
     this.source = init.source ?? 'wechat';
     this.retryable = init.retryable ?? isRetryableErrcode(init.errcode);
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 
-  static transport(api: string, errmsg: string, retryable = true): WechatError {
-    return new WechatError({ errcode: -1, errmsg, api, source: 'transport', retryable });
+  static transport(api: string, errmsg: string, options: { retryable?: boolean; outcomeUnknown: boolean }): WechatError {
+    return new WechatError({
+      errcode: -1,
+      errmsg,
+      api,
+      source: 'transport',
+      retryable: options.retryable ?? true,
+      outcomeUnknown: options.outcomeUnknown,
+    });
   }
 }
 
 /** WeChat Pay v3 answers failures with an HTTP status and `{ code, message }`, e.g. 404 ORDER_NOT_EXIST. */
 const RETRYABLE_PAY_CODES: ReadonlySet<string> = new Set(['SYSTEM_ERROR', 'SYSTEMERROR', 'FREQUENCY_LIMITED', 'BANKERROR']);
+/** Codes WeChat Pay documents as "may or may not be done: repeat with the same number". */
+const UNKNOWN_OUTCOME_PAY_CODES: ReadonlySet<string> = new Set(['SYSTEM_ERROR', 'SYSTEMERROR', 'BANKERROR']);
 
 export class WechatPayError extends Error {
   override readonly name = 'WechatPayError';
@@ -52,11 +75,23 @@ export class WechatPayError extends Error {
   readonly httpStatus: number;
   readonly code: string;
   readonly retryable: boolean;
+  /**
+   * True when WeChat Pay may have acted on the request without a usable answer (timeout or reset after it was
+   * written, HTTP 5xx, SYSTEM_ERROR, an answer that does not verify). Such a call is repeated only with the same
+   * out_trade_no / out_refund_no, which WeChat Pay treats as the same order or refund.
+   */
+  readonly outcomeUnknown: boolean;
 
-  constructor(init: { httpStatus: number; code: string; message: string; retryable?: boolean }) {
+  constructor(init: { httpStatus: number; code: string; message: string; retryable?: boolean; outcomeUnknown?: boolean }) {
     super(`WeChat Pay ${init.httpStatus} ${init.code}: ${init.message}`);
     this.httpStatus = init.httpStatus;
     this.code = init.code;
     this.retryable = init.retryable ?? (init.httpStatus >= 500 || init.httpStatus === 429 || RETRYABLE_PAY_CODES.has(init.code));
+    this.outcomeUnknown = init.outcomeUnknown ?? (init.httpStatus >= 500 || UNKNOWN_OUTCOME_PAY_CODES.has(init.code));
+  }
+
+  /** A definite "no" from WeChat Pay: nothing was done, and the same request would be refused again. */
+  get refused(): boolean {
+    return !this.retryable && !this.outcomeUnknown;
   }
 }

@@ -1,5 +1,12 @@
 export { ACCESS_TOKEN_ERRCODES, isRetryableErrcode, WechatError, WechatPayError, type WechatErrorSource } from './errors';
 export { DEFAULT_WECHAT_BASE_URL, type FetchLike } from './http';
+export {
+  createBoundedFetch,
+  DEFAULT_WECHAT_TIMEOUTS,
+  mayHaveReachedServer,
+  TransportError,
+  type WechatTimeouts,
+} from './transport';
 export { createAccessTokenProvider, DEFAULT_REFRESH_MARGIN_MS, type AccessTokenProvider } from './access-token';
 export {
   classifySubscribeError,

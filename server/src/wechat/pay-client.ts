@@ -11,6 +11,7 @@ import {
 } from './pay-crypto';
 import { createNotificationVerifier, type VerifyAndDecryptNotification } from './pay-notification';
 import { createMerchantSigner } from './pay-signer';
+import { createBoundedFetch, DEFAULT_WECHAT_TIMEOUTS, mayHaveReachedServer, type WechatTimeouts } from './transport';
 import {
   refundSchema,
   transactionSchema,
@@ -33,7 +34,10 @@ export interface WechatPayClientOptions {
   platformPublicKeys: PlatformPublicKeys;
   /** Default https://api.mch.weixin.qq.com; the sandbox is `http://127.0.0.1:<port>/sandbox`. */
   baseUrl?: string;
+  /** Replaces the bounded HTTP client (tests count or break calls with it); `timeouts` then do not apply. */
   fetch?: FetchLike;
+  /** Connect and total limits of every call; DEFAULT_WECHAT_TIMEOUTS unless given. */
+  timeouts?: WechatTimeouts;
   now?: () => Date;
   maxClockSkewSeconds?: number;
 }
@@ -60,7 +64,7 @@ export function randomNonce(): string {
 
 export function createWechatPayClient(options: WechatPayClientOptions): WechatPayClient {
   const baseUrl = (options.baseUrl ?? DEFAULT_WECHAT_PAY_BASE_URL).replace(/\/+$/, '');
-  const fetch = options.fetch ?? globalThis.fetch;
+  const fetch = options.fetch ?? createBoundedFetch(options.timeouts ?? DEFAULT_WECHAT_TIMEOUTS);
   const now = options.now ?? (() => new Date());
   const maxClockSkewSeconds = options.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS;
   const signer = createMerchantSigner({
@@ -83,17 +87,25 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
       timestamp: unixSeconds(),
     });
     let response: Response;
+    let text: string;
     try {
       response = await fetch(`${baseUrl}${canonicalUrl}`, {
         method,
         headers: { authorization, accept: 'application/json', 'content-type': 'application/json' },
         body: payload === undefined ? undefined : body,
       });
+      text = await response.text();
     } catch (error) {
-      throw new WechatPayError({ httpStatus: 0, code: 'NETWORK_ERROR', message: (error as Error).message, retryable: true });
+      throw new WechatPayError({
+        httpStatus: 0,
+        code: 'NETWORK_ERROR',
+        message: (error as Error).message,
+        retryable: true,
+        outcomeUnknown: mayHaveReachedServer(error),
+      });
     }
-    const text = await response.text();
     if (!response.ok) throw payError(response.status, text);
+    // A PayVerificationError (an answer not signed by WeChat Pay) leaves what WeChat Pay did unknown to the caller.
     verifyWechatpaySignature({
       headers: readSignatureHeaders(response.headers),
       body: text,
@@ -101,13 +113,28 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
       nowMs: now().getTime(),
       maxClockSkewSeconds,
     });
-    return text === '' ? undefined : JSON.parse(text);
+    try {
+      return text === '' ? undefined : JSON.parse(text);
+    } catch (error) {
+      throw new WechatPayError({
+        httpStatus: response.status,
+        code: 'UNEXPECTED_RESPONSE',
+        message: (error as Error).message,
+        retryable: false,
+        outcomeUnknown: true,
+      });
+    }
   }
 
   function parse<T>(schema: z.ZodType<T>, value: unknown, api: string): T {
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      throw new WechatPayError({ httpStatus: 200, code: 'UNEXPECTED_RESPONSE', message: `${api}: ${parsed.error.message}` });
+      throw new WechatPayError({
+        httpStatus: 200,
+        code: 'UNEXPECTED_RESPONSE',
+        message: `${api}: ${parsed.error.message}`,
+        outcomeUnknown: true,
+      });
     }
     return parsed.data;
   }

@@ -21,6 +21,8 @@ export interface SubscribeMessage {
 /**
  * Why a send failed. `user-refused` (43101) means the one-time grant is gone: the caller's credit ledger must drop
  * to zero for this template. The other permanent reasons are bugs or stale data; retrying cannot help.
+ * `outcome-unknown`: the send reached WeChat but no answer came back (timeout or reset after it was written, HTTP
+ * 5xx) — WeChat may have delivered it, so it is never repeated.
  */
 export type SubscribeFailureReason =
   | 'user-refused'
@@ -32,7 +34,8 @@ export type SubscribeFailureReason =
   | 'busy'
   | 'rate-limited'
   | 'token-rejected'
-  | 'transport';
+  | 'transport'
+  | 'outcome-unknown';
 
 export type SubscribeSendResult =
   { ok: true } | { ok: false; retryable: boolean; reason: SubscribeFailureReason; errcode: number; errmsg: string };
@@ -55,7 +58,11 @@ const TRANSIENT_REASONS: ReadonlyMap<number, SubscribeFailureReason> = new Map([
 
 export function classifySubscribeError(error: WechatError): Exclude<SubscribeSendResult, { ok: true }> {
   const failure = { ok: false as const, errcode: error.errcode, errmsg: error.errmsg };
-  if (error.source === 'transport') return { ...failure, retryable: error.retryable, reason: 'transport' };
+  if (error.source === 'transport') {
+    // Only the send itself can have delivered a message; a failed token call never sent anything.
+    if (error.outcomeUnknown && error.api === SUBSCRIBE_SEND_API) return { ...failure, retryable: false, reason: 'outcome-unknown' };
+    return { ...failure, retryable: error.retryable, reason: 'transport' };
+  }
   const permanent = PERMANENT_REASONS.get(error.errcode);
   if (permanent) return { ...failure, retryable: false, reason: permanent };
   const transient = TRANSIENT_REASONS.get(error.errcode);

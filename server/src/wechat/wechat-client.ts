@@ -8,6 +8,7 @@ import {
   type SubscribeMessage,
   type SubscribeSendResult,
 } from './subscribe-message';
+import { createBoundedFetch, DEFAULT_WECHAT_TIMEOUTS, type WechatTimeouts } from './transport';
 
 const CODE2SESSION_API = '/sns/jscode2session';
 const PHONE_API = '/wxa/business/getuserphonenumber';
@@ -17,7 +18,10 @@ export interface WechatClientOptions {
   appSecret: string;
   /** Default https://api.weixin.qq.com; the sandbox is `http://127.0.0.1:<port>/sandbox`. */
   baseUrl?: string;
+  /** Replaces the bounded HTTP client (tests count or break calls with it); `timeouts` then do not apply. */
   fetch?: FetchLike;
+  /** Connect and total limits of every call; DEFAULT_WECHAT_TIMEOUTS unless given. */
+  timeouts?: WechatTimeouts;
   now?: () => Date;
   refreshMarginMs?: number;
 }
@@ -40,7 +44,10 @@ export interface WechatClient {
   /** `wx.login` code → session. Throws WechatError: 40029 invalid code, 40163 code already used, 45011 rate limit. */
   code2Session(jsCode: string): Promise<WechatSession>;
   getAccessToken(): Promise<string>;
-  /** Never throws for WeChat's answers: the result says whether to retry or to give up (and drop the credit). */
+  /**
+   * Never throws for WeChat's answers: the result says whether to retry, to give up (and drop the credit), or that
+   * the outcome is unknown (the send may have been delivered: never repeat it).
+   */
   sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeSendResult>;
   /** `getPhoneNumber` button code → phone number. Throws WechatError (40029 invalid code). Each call is billed. */
   getPhoneNumber(code: string): Promise<WechatPhoneNumber>;
@@ -63,7 +70,7 @@ const phoneSchema = z.object({
 
 export function createWechatClient(options: WechatClientOptions): WechatClient {
   const baseUrl = options.baseUrl ?? DEFAULT_WECHAT_BASE_URL;
-  const fetch = options.fetch ?? globalThis.fetch;
+  const fetch = options.fetch ?? createBoundedFetch(options.timeouts ?? DEFAULT_WECHAT_TIMEOUTS);
   const tokens = createAccessTokenProvider({
     appId: options.appId,
     appSecret: options.appSecret,
@@ -124,7 +131,10 @@ export function createWechatClient(options: WechatClientOptions): WechatClient {
       );
       const info = body.phone_info;
       if (info.watermark.appid !== options.appId) {
-        throw WechatError.transport(PHONE_API, 'phone number watermark belongs to another app', false);
+        throw WechatError.transport(PHONE_API, 'phone number watermark belongs to another app', {
+          retryable: false,
+          outcomeUnknown: false,
+        });
       }
       return {
         phoneNumber: info.phoneNumber,

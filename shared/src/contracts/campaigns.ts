@@ -264,6 +264,7 @@ export const GUARD_OUTCOMES = [
   'invalid_data',
   'user_refused',
   'interrupted',
+  'no_answer',
   'campaign_stopped',
 ] as const;
 export type GuardOutcome = (typeof GUARD_OUTCOMES)[number];
@@ -281,6 +282,7 @@ export const GUARD_OUTCOME_LABELS: Record<GuardOutcome, string> = {
   invalid_data: '消息内容不合规',
   user_refused: '用户拒收',
   interrupted: '发送中断',
+  no_answer: '微信未应答',
   campaign_stopped: '活动已结束',
 };
 

@@ -19,7 +19,10 @@ const LOGIN_CODE_ERRORS: Record<number, () => AppError> = {
     ]),
 };
 
-/** jscode2session, with WeChat's answers mapped to client errors (bad code) or 503 (WeChat busy or unreachable). */
+/**
+ * jscode2session, with WeChat's answers mapped to client errors (bad code) or 503 with Retry-After (WeChat busy,
+ * unreachable or not answering within WECHAT_TIMEOUT_MS).
+ */
 export async function exchangeLoginCode(context: ServerContext, code: string): Promise<WechatSession> {
   try {
     return await context.wechat.wechat.code2Session(code);
@@ -27,8 +30,11 @@ export async function exchangeLoginCode(context: ServerContext, code: string): P
     if (!(error instanceof WechatError)) throw error;
     const clientError = LOGIN_CODE_ERRORS[error.errcode];
     if (clientError) throw clientError();
-    context.logger.warn({ errcode: error.errcode, api: error.api, source: error.source }, 'auth: jscode2session failed');
-    throw new AppError('UNAVAILABLE', 'WeChat login is unavailable right now; try again shortly');
+    context.logger.warn(
+      { errcode: error.errcode, api: error.api, source: error.source, reason: error.errmsg },
+      'auth: jscode2session failed',
+    );
+    throw new AppError('UNAVAILABLE', '微信登录暂时不可用，请稍后重试');
   }
 }
 

@@ -23,6 +23,8 @@ export type SendResult =
   | { kind: 'sent' }
   | { kind: 'refused' }
   | { kind: 'retry'; at: Date; error: string }
+  /** Reached WeChat without an answer: maybe delivered, so never sent again. */
+  | { kind: 'unknown'; error: string }
   | { kind: 'failed'; reason: string; error: string };
 
 export interface SendOutcome {
@@ -145,6 +147,7 @@ async function sendOne(
     if (result.ok) return { kind: 'sent' };
     if (result.reason === 'user-refused') return { kind: 'refused' };
     last = `${result.errcode} ${result.errmsg}`;
+    if (result.reason === 'outcome-unknown') return { kind: 'unknown', error: last.slice(0, 500) };
     if (!result.retryable) return { kind: 'failed', reason: result.reason.replace('-', '_'), error: last };
   }
   const attempts = message.delivery.attempts + 1;
@@ -155,7 +158,8 @@ async function sendOne(
 /**
  * Sends the reserved messages: renders each member's data, checks it against the template's field rules (a bad
  * value fails the delivery without spending the credit), and calls WeChat with bounded concurrency and rate,
- * retrying transient errors with backoff.
+ * retrying errors that prove the message was not sent (connection refused, WeChat busy) with backoff; a send that
+ * reached WeChat without an answer is not retried.
  */
 export async function sendMessages(
   context: ServerContext,

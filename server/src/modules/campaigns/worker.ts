@@ -27,7 +27,10 @@ export interface DrainResult extends Record<string, unknown> {
   skipped: number;
   failed: number;
   retried: number;
-  /** Messages found reserved past their lease with no answer recorded (a worker died mid-send). */
+  /**
+   * Messages whose outcome is unknown: found reserved past their lease with no answer recorded (a worker died
+   * mid-send), or sent to WeChat without an answer (timeout, reset, HTTP 5xx).
+   */
   unknown: number;
 }
 
@@ -191,7 +194,8 @@ async function claimBatch(
 }
 
 /**
- * Records what WeChat answered: sent (credit used, member contacted), refused (credit zeroed), retry or failure —
+ * Records what WeChat answered: sent (credit used, member contacted), no answer after the send reached WeChat
+ * (unknown, 'no_answer': credit used, member contacted, never sent again), refused (credit zeroed), retry or failure —
  * for the messages still reserved by this worker. A message recovered as unknown meanwhile (its lease ran out) is
  * only corrected to sent when WeChat's answer proves it; its credit was already used by the recovery.
  */
@@ -208,6 +212,9 @@ async function recordOutcomes(context: ServerContext, now: Date, outcomes: SendO
     const unknown = new Set(current.filter((row) => row.status === 'unknown').map((row) => row.id));
     const answered = outcomes.filter((entry) => inFlight.has(entry.message.delivery.id));
     const sent = answered.filter((entry) => entry.outcome.kind === 'sent').map((entry) => entry.message);
+    const unanswered = answered.flatMap(({ message, outcome }) => (outcome.kind === 'unknown' ? [{ message, outcome }] : []));
+    // A message that may have been delivered uses its credit and counts as a contact, like a sent one.
+    const consumed = [...sent, ...unanswered.map((entry) => entry.message)];
     const proven = outcomes.filter((entry) => entry.outcome.kind === 'sent' && unknown.has(entry.message.delivery.id));
     if (proven.length > 0) {
       await tx.execute(
@@ -217,23 +224,35 @@ async function recordOutcomes(context: ServerContext, now: Date, outcomes: SendO
       result.sent += proven.length;
     }
     if (sent.length > 0) {
-      const templates = sql`${`{${sent.map((m) => JSON.stringify(m.action.templateId)).join(',')}}`}::text[]`;
       await tx.execute(
         sql`update deliveries set status = 'sent', sent_at = ${now}, last_error = null, skip_reason = null, updated_at = ${now}
             where id = any(${idArray(sent.map((m) => m.delivery.id))})`,
       );
+      result.sent += sent.length;
+    }
+    if (unanswered.length > 0) {
+      await tx.execute(
+        sql`update deliveries set status = 'unknown', sent_at = ${now}, skip_reason = 'no_answer', updated_at = ${now},
+                                  last_error = e.error
+            from unnest(${idArray(unanswered.map((entry) => entry.message.delivery.id))},
+                        ${`{${unanswered.map((entry) => JSON.stringify(entry.outcome.error)).join(',')}}`}::text[]) as e(id, error)
+            where deliveries.id = e.id`,
+      );
+      result.unknown += unanswered.length;
+    }
+    if (consumed.length > 0) {
+      const templates = sql`${`{${consumed.map((m) => JSON.stringify(m.action.templateId)).join(',')}}`}::text[]`;
       await tx.execute(
         sql`update subscription_credits c set credits = greatest(c.credits - u.n, 0), updated_at = ${now}
             from (select member_id, template_id, count(*)::int as n
-                  from unnest(${idArray(sent.map((m) => m.delivery.memberId))}, ${templates}) as x(member_id, template_id)
+                  from unnest(${idArray(consumed.map((m) => m.delivery.memberId))}, ${templates}) as x(member_id, template_id)
                   group by member_id, template_id) u
             where c.member_id = u.member_id and c.template_id = u.template_id`,
       );
       await tx.execute(
         sql`update member_metrics set last_contacted_at = ${now}
-            where member_id = any(${idArray(sent.map((m) => m.delivery.memberId))})`,
+            where member_id = any(${idArray(consumed.map((m) => m.delivery.memberId))})`,
       );
-      result.sent += sent.length;
     }
     for (const { message, outcome } of outcomes) {
       const { delivery, action } = message;
@@ -244,7 +263,7 @@ async function recordOutcomes(context: ServerContext, now: Date, outcomes: SendO
               where member_id = ${delivery.memberId} and template_id = ${action.templateId}`,
         );
       }
-      if (outcome.kind === 'sent' || !inFlight.has(delivery.id)) continue;
+      if (outcome.kind === 'sent' || outcome.kind === 'unknown' || !inFlight.has(delivery.id)) continue;
       if (outcome.kind === 'refused') {
         await setOutcome(tx, delivery.id, now, { status: 'failed', reason: 'user_refused' });
         result.failed++;

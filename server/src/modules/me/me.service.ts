@@ -53,8 +53,11 @@ async function phoneFromCode(deps: PhoneDeps, code: string): Promise<string> {
     }
     if (error instanceof RangeError) throw new AppError('UNPROCESSABLE', 'WeChat returned a number that is not a phone number');
     if (!(error instanceof WechatError)) throw error;
-    deps.logger.warn({ errcode: error.errcode, api: error.api, source: error.source }, 'me: getPhoneNumber failed');
-    throw new AppError('UNAVAILABLE', 'WeChat phone-number service is unavailable right now; try again shortly');
+    deps.logger.warn(
+      { errcode: error.errcode, api: error.api, source: error.source, reason: error.errmsg },
+      'me: getPhoneNumber failed',
+    );
+    throw new AppError('UNAVAILABLE', '微信手机号服务暂时不可用，请稍后重试');
   }
 }
 

@@ -17,7 +17,7 @@ export function registerPaymentRoutes(api: ApiRouter, context: ServerContext): v
     response: PayOrderResponse,
     security: ['member'],
     middleware: [memberAuth(context.database, context.clock)],
-    errors: [401, 404, 409, 502],
+    errors: [401, 404, 409, 502, 503],
     handler: ({ params }, ctx) => requestPayment(context, currentMember(ctx), params.id),
   });
   api.add({

@@ -4,7 +4,7 @@ import { execute, withTransaction, type Tx } from '../../db';
 import { PAID_ORDER_STATUSES, type OrderStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { ServerContext } from '../../server';
-import type { RequestPaymentParams, WechatPayTransaction } from '../../wechat';
+import { WechatPayError, type JsapiPrepayRequest, type RequestPaymentParams, type WechatPayTransaction } from '../../wechat';
 import { applyPaidOrder, lockOrder } from '../orders';
 import { recordAudit } from './audit';
 
@@ -74,7 +74,7 @@ export async function requestPayment(
     return { orderId, status: 'pending', paid: false, requestPayment: context.wechat.pay.requestPaymentParams(order.prepay_id) };
   }
   const description = (order.item_count > 1 ? `${order.title} 等${order.item_count}件` : order.title).slice(0, 120);
-  const prepay = await context.wechat.pay.createJsapiPrepay({
+  const prepay = await createPrepay(context, orderId, {
     description,
     outTradeNo: order.order_no,
     totalFen: order.payable_fen,
@@ -89,6 +89,30 @@ export async function requestPayment(
         where not exists (select 1 from payments where order_id = ${orderId} and prepay_id = ${prepay.prepayId})`,
   );
   return { orderId, status: 'pending', paid: false, requestPayment: prepay.requestPayment };
+}
+
+/**
+ * The JSAPI prepay. Every attempt for an order sends the same out_trade_no (the order number) with the same
+ * content, which WeChat Pay answers with the same prepay_id, so a call that timed out after reaching WeChat is
+ * simply asked again. WeChat Pay refusing the order is a 502; WeChat Pay busy, unreachable or not answering in time
+ * is a 503 with Retry-After.
+ */
+async function createPrepay(
+  context: ServerContext,
+  orderId: number,
+  request: JsapiPrepayRequest,
+): Promise<{ prepayId: string; requestPayment: RequestPaymentParams }> {
+  try {
+    return await context.wechat.pay.createJsapiPrepay(request);
+  } catch (error) {
+    const refused = error instanceof WechatPayError && error.refused;
+    context.logger.warn(
+      { orderId, code: error instanceof WechatPayError ? error.code : undefined, reason: (error as Error).message },
+      'WeChat Pay prepay failed',
+    );
+    if (refused) throw new AppError('UPSTREAM_FAILED', '微信支付未受理此订单，请联系客服');
+    throw new AppError('UNAVAILABLE', '微信支付暂时不可用，请稍后重试');
+  }
 }
 
 /**

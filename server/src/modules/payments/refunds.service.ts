@@ -4,6 +4,7 @@ import { execute, withTransaction, type Tx } from '../../db';
 import { PAID_ORDER_STATUSES, type OrderStatus, type RefundLine, type RefundStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { ServerContext } from '../../server';
+import { WechatPayError } from '../../wechat';
 import { lockOrder, type LockedOrder } from '../orders';
 import { recordAudit } from './audit';
 import { notifyUrl } from './payments.service';
@@ -32,8 +33,9 @@ interface OrderLine extends Record<string, unknown> {
 /**
  * A staff refund: checks the amount against what is still refundable (paid − refunded − refunds in flight),
  * splits it over the order lines (the chosen lines, or all lines by what each can still return) and stores
- * the refund as pending with an audit row, all under the order lock. Then asks WeChat Pay; the outcome
- * arrives as a REFUND.* notification (see settleRefund).
+ * the refund as pending with an audit row, all under the order lock. Then asks WeChat Pay (submitRefund); the
+ * outcome arrives as a REFUND.* notification (see settleRefund). Answered with status pending when WeChat Pay gave
+ * no answer: the refund is then asked again by resubmitPendingRefunds, never created a second time.
  */
 export async function requestRefund(
   context: ServerContext,
@@ -95,28 +97,15 @@ export async function requestRefund(
     return { refund, order };
   });
 
-  let status: RefundStatus = 'pending';
-  try {
-    const answer = await context.wechat.pay.createRefund({
-      outTradeNo: order.orderNo,
-      outRefundNo: refund.out_refund_no,
-      refundFen: request.amountFen,
-      totalFen: order.paidFen,
-      reason: request.reason,
-      notifyUrl: notifyUrl(context),
-    });
-    const [row] = await execute<{ status: RefundStatus }>(
-      context.database.db,
-      sql`update refunds set status = case when status = 'pending' then 'processing' else status end,
-                             refund_id = coalesce(refund_id, ${answer.refund_id}), updated_at = ${context.clock()}
-          where id = ${refund.id} returning status`,
-    );
-    status = row?.status ?? 'processing';
-  } catch (error) {
-    await withTransaction(context.database, (tx) => failRefund(tx, refund.id, context.clock()));
-    context.logger.warn({ orderId, refundId: refund.id, reason: (error as Error).message }, 'WeChat refused the refund');
-    throw new AppError('UPSTREAM_FAILED', 'WeChat Pay did not accept the refund; nothing was refunded');
-  }
+  const status = await submitRefund(context, {
+    id: refund.id,
+    outRefundNo: refund.out_refund_no,
+    outTradeNo: order.orderNo,
+    amountFen: request.amountFen,
+    paidFen: order.paidFen,
+    reason: request.reason,
+  });
+  if (status === 'failed') throw new AppError('UPSTREAM_FAILED', '微信支付未受理此退款，未发生退款');
   return {
     id: refund.id,
     orderId,
@@ -128,6 +117,99 @@ export async function requestRefund(
     createdAt: refund.created_at.toISOString(),
     succeededAt: null,
   };
+}
+
+interface RefundToSubmit {
+  id: number;
+  outRefundNo: string;
+  outTradeNo: string;
+  amountFen: number;
+  paidFen: number;
+  reason: string | null;
+}
+
+/**
+ * Asks WeChat Pay for the refund. Every attempt sends the refund's own out_refund_no with the same amount, which
+ * WeChat Pay treats as one refund however often it is asked. Accepted → processing; refused (a definite 4xx) →
+ * failed. No usable answer (timeout, reset, 5xx, unreachable) → still pending: it may have been done, so the refund
+ * keeps counting as in flight and resubmitPendingRefunds asks again with the same number.
+ */
+async function submitRefund(context: ServerContext, refund: RefundToSubmit): Promise<RefundStatus> {
+  try {
+    const answer = await context.wechat.pay.createRefund({
+      outTradeNo: refund.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      refundFen: refund.amountFen,
+      totalFen: refund.paidFen,
+      ...(refund.reason !== null ? { reason: refund.reason } : {}),
+      notifyUrl: notifyUrl(context),
+    });
+    const [row] = await execute<{ status: RefundStatus }>(
+      context.database.db,
+      sql`update refunds set status = case when status = 'pending' then 'processing' else status end,
+                             refund_id = coalesce(refund_id, ${answer.refund_id}), updated_at = ${context.clock()}
+          where id = ${refund.id} returning status`,
+    );
+    return row?.status ?? 'processing';
+  } catch (error) {
+    const code = error instanceof WechatPayError ? error.code : undefined;
+    if (error instanceof WechatPayError && error.refused) {
+      await withTransaction(context.database, (tx) => failRefund(tx, refund.id, context.clock()));
+      context.logger.warn({ refundId: refund.id, code, reason: error.message }, 'WeChat Pay refused the refund');
+      return 'failed';
+    }
+    context.logger.warn(
+      { refundId: refund.id, code, reason: (error as Error).message },
+      'WeChat Pay gave no answer to the refund; it stays pending and is asked again with the same out_refund_no',
+    );
+    return 'pending';
+  }
+}
+
+export interface ResubmitRefundsResult {
+  checked: number;
+  accepted: number;
+  refused: number;
+  unanswered: number;
+}
+
+/** How long a refund waits for its first answer before it is asked again (well past WECHAT_TIMEOUT_MS). */
+const RESUBMIT_AFTER_MS = 60_000;
+
+/**
+ * Refunds still pending a minute after their last attempt (WeChat Pay never answered) are asked again with their
+ * own out_refund_no, so each is refunded at most once and none is forgotten.
+ */
+export async function resubmitPendingRefunds(context: ServerContext, now: Date, limit = 100): Promise<ResubmitRefundsResult> {
+  const rows = await execute<{
+    id: number;
+    out_refund_no: string;
+    order_no: string;
+    amount_fen: number;
+    paid_fen: number;
+    reason: string | null;
+  }>(
+    context.database.db,
+    sql`select r.id, r.out_refund_no, o.order_no, r.amount_fen, o.paid_fen, r.reason
+        from refunds r join orders o on o.id = r.order_id
+        where r.status = 'pending' and r.refund_id is null and r.updated_at < ${new Date(now.getTime() - RESUBMIT_AFTER_MS)}
+        order by r.id limit ${limit}`,
+  );
+  const result: ResubmitRefundsResult = { checked: rows.length, accepted: 0, refused: 0, unanswered: 0 };
+  for (const row of rows) {
+    const status = await submitRefund(context, {
+      id: row.id,
+      outRefundNo: row.out_refund_no,
+      outTradeNo: row.order_no,
+      amountFen: row.amount_fen,
+      paidFen: row.paid_fen,
+      reason: row.reason,
+    });
+    if (status === 'failed') result.refused += 1;
+    else if (status === 'pending') result.unanswered += 1;
+    else result.accepted += 1;
+  }
+  return result;
 }
 
 async function refundLines(
