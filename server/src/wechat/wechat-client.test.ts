@@ -123,9 +123,16 @@ describe('subscribe messages', () => {
     expect(result).toMatchObject({ ok: false, retryable: true, reason: 'token-rejected', errcode: 40001 });
   });
 
-  it('classifies an HTTP 5xx as a retryable transport failure', async () => {
+  it('classifies an HTTP 5xx to a send as an unknown outcome, never retried (WeChat may have sent it)', async () => {
     await injectFault({ path: '/cgi-bin/message/subscribe/send', httpStatus: 502 });
     const result = await client.sendSubscribeMessage({ ...message, toOpenId: 'o_sandbox_alice' });
+    expect(result).toMatchObject({ ok: false, retryable: false, reason: 'outcome-unknown' });
+  });
+
+  it('classifies an HTTP 5xx to the token call as a retryable transport failure (nothing was sent)', async () => {
+    const fresh = createWechatClient(sandbox.adapterOptions.wechat);
+    await injectFault({ path: '/cgi-bin/stable_token', httpStatus: 502 });
+    const result = await fresh.sendSubscribeMessage({ ...message, toOpenId: 'o_sandbox_alice' });
     expect(result).toMatchObject({ ok: false, retryable: true, reason: 'transport' });
   });
 
