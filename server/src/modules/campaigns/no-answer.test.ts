@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS, execute } from '../../db';
+import { loadOrCreateSandboxKeys, sandboxAdapterOptions } from '../../sandbox';
+import type { ServerContext } from '../../server';
+import { refusedPort, startFaultyWechat, type FaultyWechat, type WechatFault } from '../../testing/faulty-wechat';
+import { startTestServer, type TestServer } from '../../testing/server';
+import { createWechatClient, type WechatTimeouts } from '../../wechat';
+import {
+  api,
+  campaignMember,
+  clearSandboxMessages,
+  COUPON_TEMPLATE,
+  createAndStart,
+  insertCouponMessageTemplate,
+  plainMessage,
+  sandboxMessages,
+  staffToken,
+} from './campaigns.fixtures';
+import { drainOutbox, planCampaigns } from './index';
+
+const NOON = fromShanghai(2026, 3, 18, 12);
+const SEND_PATH = '/cgi-bin/message/subscribe/send';
+const LIMITS: WechatTimeouts = { connectMs: 1500, totalMs: 3000 };
+
+for (const kind of DATABASE_KINDS) {
+  describe(`campaign messages that reach WeChat without an answer [${kind}]`, () => {
+    let test: TestServer;
+    let token: string;
+    let faulty: FaultyWechat | undefined;
+    const db = () => test.testDatabase.database.db;
+
+    /** The server's context with its WeChat client talking to `baseUrl` instead of the sandbox itself. */
+    async function throughWechatAt(baseUrl: string): Promise<ServerContext> {
+      const keys = await loadOrCreateSandboxKeys(test.server.config.dataDir);
+      const wechat = createWechatClient({ ...sandboxAdapterOptions(keys, baseUrl).wechat, timeouts: LIMITS });
+      return { ...test.server, wechat: { ...test.server.wechat, wechat } };
+    }
+
+    async function broadcast(count: number) {
+      const tag = `na-${randomUUID().slice(0, 8)}`;
+      const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
+      const members: number[] = [];
+      for (const openid of openids) members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag] }));
+      const campaign = await createAndStart(test, token, {
+        rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
+        holdoutRatioBp: 0,
+        steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
+      });
+      expect((await planCampaigns(test.server)).deliveries).toBe(count);
+      return { campaign, openids, members };
+    }
+    const received = async (openids: string[]) =>
+      (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
+    const rows = async (campaignId: number) =>
+      execute<{ status: string; skip_reason: string | null; sent: boolean; attempts: number; in_flight: boolean }>(
+        db(),
+        sql`select status, skip_reason, sent_at is not null as sent, attempts, last_error = 'in_flight' as in_flight
+            from deliveries where campaign_id = ${campaignId} order by id`,
+      );
+    const credits = async (members: number[]) =>
+      (
+        await execute<{ credits: number }>(
+          db(),
+          sql`select credits from subscription_credits where member_id = any(${`{${members.join(',')}}`}::int8[])
+              and template_id = ${COUPON_TEMPLATE} order by member_id`,
+        )
+      ).map((row) => row.credits);
+
+    beforeAll(async () => {
+      test = await startTestServer(kind, { now: NOON });
+      await insertCouponMessageTemplate(db());
+      token = await staffToken(test, 'operator');
+    }, 120_000);
+    afterAll(async () => {
+      await test?.stop();
+    });
+    beforeEach(async () => {
+      test.setNow(NOON);
+      await clearSandboxMessages(test);
+      faulty = await startFaultyWechat(test.url);
+    });
+    afterEach(async () => {
+      await faulty?.close();
+    });
+
+    it.each<WechatFault>(['reset', 'bad-gateway', 'no-answer'])(
+      'a send answered by %s after WeChat got it ends unknown: delivered once, never re-sent, its credit used once',
+      async (fault) => {
+        const { campaign, openids, members } = await broadcast(3);
+        faulty?.inject(SEND_PATH, fault, 3);
+        const through = await throughWechatAt(faulty?.baseUrl ?? '');
+        expect(await drainOutbox(through, { sendsPerSecond: 1000 })).toMatchObject({ unknown: 3, sent: 0, retried: 0 });
+        expect(faulty?.received(SEND_PATH)).toBe(3);
+        expect(await rows(campaign.id)).toEqual(
+          Array(3).fill({ status: 'unknown', skip_reason: 'no_answer', sent: true, attempts: 1, in_flight: false }),
+        );
+        expect(await credits(members)).toEqual([1, 1, 1]);
+        // WeChat answers late; a day later (past any frequency cap) the workers find nothing to send again.
+        faulty?.releaseHeld();
+        test.setNow(fromShanghai(2026, 3, 19, 12));
+        expect(await drainOutbox(through)).toMatchObject({ sent: 0, unknown: 0, retried: 0, batches: 0 });
+        expect(await drainOutbox(test.server)).toMatchObject({ sent: 0, unknown: 0, retried: 0, batches: 0 });
+        expect(faulty?.received(SEND_PATH)).toBe(3);
+        expect((await received(openids)).sort()).toEqual([...openids].sort());
+        expect(await credits(members)).toEqual([1, 1, 1]);
+        const operator = await staffToken(test, 'operator');
+        const report = await api<CampaignReportResponse>(test, 'GET', `/admin/campaigns/${campaign.id}/report`, operator);
+        expect(report.body.deliveries).toMatchObject({ total: 3, sent: 0, unknown: 3, failed: 0, pending: 0 });
+      },
+      60_000,
+    );
+
+    it('a send whose connection was refused is retried later and then sent once', async () => {
+      const { campaign, openids, members } = await broadcast(2);
+      const offline = await throughWechatAt(`http://127.0.0.1:${await refusedPort()}/sandbox`);
+      expect(await drainOutbox(offline, { sendsPerSecond: 1000 })).toMatchObject({ retried: 2, unknown: 0, sent: 0 });
+      expect((await rows(campaign.id)).map((row) => [row.status, row.attempts, row.in_flight])).toEqual([
+        ['pending', 1, false],
+        ['pending', 1, false],
+      ]);
+      expect(await received(openids)).toEqual([]);
+      expect(await credits(members)).toEqual([2, 2]);
+
+      // After the backoff, through a WeChat that answers (the stand-in passing everything on).
+      test.setNow(new Date(NOON.getTime() + 120_000));
+      expect(await drainOutbox(await throughWechatAt(faulty?.baseUrl ?? ''))).toMatchObject({ sent: 2, unknown: 0 });
+      expect(faulty?.received(SEND_PATH)).toBe(2);
+      expect((await received(openids)).sort()).toEqual([...openids].sort());
+      expect(await credits(members)).toEqual([1, 1]);
+      expect((await rows(campaign.id)).map((row) => row.status)).toEqual(['sent', 'sent']);
+    });
+  });
+}
