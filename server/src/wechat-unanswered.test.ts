@@ -34,7 +34,11 @@ for (const kind of DATABASE_KINDS) {
     let faulty: FaultyWechat | undefined;
     let restore: (() => void) | undefined;
     const db = () => test.testDatabase.database.db;
-    const unavailable = (message: string) => ({ status: 503, retryAfter: '5', body: { error: { code: 'UNAVAILABLE', message } } });
+    const unavailable = (message: string) => ({
+      status: 503,
+      retryAfter: '5',
+      body: { error: { code: 'UNAVAILABLE', message } },
+    });
     const answer = (r: { status: number; body: { error?: { code: string; message: string } }; headers: Headers }) => ({
       status: r.status,
       retryAfter: r.headers.get('retry-after'),
@@ -72,7 +76,10 @@ for (const kind of DATABASE_KINDS) {
         code: 'sandbox-hanging',
       });
       expect(answer(login)).toEqual(unavailable('微信登录暂时不可用，请稍后重试'));
-      const [members] = await execute<{ n: number }>(db(), sql`select count(*)::int as n from members where openid = 'o_sandbox_hanging'`);
+      const [members] = await execute<{ n: number }>(
+        db(),
+        sql`select count(*)::int as n from members where openid = 'o_sandbox_hanging'`,
+      );
       expect(members?.n).toBe(0);
       // The code never reached WeChat, so it still works once WeChat answers.
       faulty.releaseHeld();
@@ -92,7 +99,10 @@ for (const kind of DATABASE_KINDS) {
       expect(answer(bind)).toEqual(unavailable('微信手机号服务暂时不可用，请稍后重试'));
       expect(faulty.forwarded('/wxa/business/getuserphonenumber')).toBe(1);
       faulty.releaseHeld();
-      const [row] = await execute<{ phone_tail: string | null }>(db(), sql`select phone_tail from members where id = ${member.id}`);
+      const [row] = await execute<{ phone_tail: string | null }>(
+        db(),
+        sql`select phone_tail from members where id = ${member.id}`,
+      );
       expect(row?.phone_tail).toBeNull();
     });
 
@@ -104,10 +114,18 @@ for (const kind of DATABASE_KINDS) {
       faulty.inject('/v3/pay/transactions/jsapi', 'no-answer');
       restore = await adaptersThrough(test, faulty.baseUrl);
       const token = headers.authorization?.replace('Bearer ', '');
-      const first = await call<{ error?: { code: string; message: string } }>(test.url, 'POST', `/api/orders/${order.id}/pay`, token);
+      const first = await call<{ error?: { code: string; message: string } }>(
+        test.url,
+        'POST',
+        `/api/orders/${order.id}/pay`,
+        token,
+      );
       expect(answer(first)).toEqual(unavailable('微信支付暂时不可用，请稍后重试'));
       expect(faulty.forwarded('/v3/pay/transactions/jsapi')).toBe(1);
-      const [payments] = await execute<{ n: number }>(db(), sql`select count(*)::int as n from payments where order_id = ${order.id}`);
+      const [payments] = await execute<{ n: number }>(
+        db(),
+        sql`select count(*)::int as n from payments where order_id = ${order.id}`,
+      );
       expect(payments?.n).toBe(0);
 
       faulty.releaseHeld();
@@ -118,7 +136,10 @@ for (const kind of DATABASE_KINDS) {
         orders: { out_trade_no: string }[];
       };
       expect(inspected.orders.filter((o) => o.out_trade_no === order.orderNo)).toHaveLength(1);
-      const [stored] = await execute<{ prepay_id: string }>(db(), sql`select prepay_id from payments where order_id = ${order.id}`);
+      const [stored] = await execute<{ prepay_id: string }>(
+        db(),
+        sql`select prepay_id from payments where order_id = ${order.id}`,
+      );
       expect(again.body.requestPayment.package).toBe(`prepay_id=${stored?.prepay_id}`);
     });
   });

@@ -60,7 +60,8 @@ export function classifySubscribeError(error: WechatError): Exclude<SubscribeSen
   const failure = { ok: false as const, errcode: error.errcode, errmsg: error.errmsg };
   if (error.source === 'transport') {
     // Only the send itself can have delivered a message; a failed token call never sent anything.
-    if (error.outcomeUnknown && error.api === SUBSCRIBE_SEND_API) return { ...failure, retryable: false, reason: 'outcome-unknown' };
+    if (error.outcomeUnknown && error.api === SUBSCRIBE_SEND_API)
+      return { ...failure, retryable: false, reason: 'outcome-unknown' };
     return { ...failure, retryable: error.retryable, reason: 'transport' };
   }
   const permanent = PERMANENT_REASONS.get(error.errcode);
