@@ -47,6 +47,8 @@ export function mayHaveReachedServer(error: unknown): boolean {
   return !(typeof code === 'string' && NOT_CONNECTED_CODES.has(code));
 }
 
+const IDLE_SOCKET_MS = 4000;
+
 const NO_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
@@ -67,9 +69,11 @@ function responseHeaders(incoming: http.IncomingHttpHeaders): Headers {
  * agents. Failures are TransportErrors that say whether the request may have reached the server.
  */
 export function createBoundedFetch(timeouts: WechatTimeouts): FetchLike {
+  // Idle connections are dropped after a few seconds, before the far end is likely to close them: a request
+  // written into a connection the server has just closed would count as "may have arrived".
   const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   return (input, init = {}) =>
     new Promise<Response>((resolve, reject) => {
