@@ -44,7 +44,9 @@ export function registerPaymentRoutes(api: ApiRouter, context: ServerContext): v
     summary: 'Refund (part of) a paid order through WeChat Pay',
     description:
       'Up to what is paid and not yet refunded or being refunded. The result arrives by notification; points of the refunded ' +
-      'share are clawed back then.',
+      'share are clawed back then. When WeChat Pay gives no answer in time the refund is answered with status pending: it ' +
+      'stays counted as being refunded and is asked again with the same outRefundNo, never created twice. 502 when WeChat ' +
+      'Pay refuses it (nothing refunded).',
     tags: ['payments', 'staff'],
     params: OrderIdParams,
     body: StaffRefundRequest,
