@@ -113,6 +113,28 @@ for (const kind of DATABASE_KINDS) {
       60_000,
     );
 
+    it('two workers draining 24 sends while 18 of them get faults after reaching WeChat: 18 unknown, 6 sent, each delivered once', async () => {
+      const { campaign, openids, members } = await broadcast(24);
+      for (const fault of ['reset', 'bad-gateway', 'no-answer'] as const) faulty?.inject(SEND_PATH, fault, 6);
+      const through = await throughWechatAt(faulty?.baseUrl ?? '');
+      const options = { batchSize: 4, lanes: 2, sendsPerSecond: 1000 };
+      const [a, b] = await Promise.all([drainOutbox(through, options), drainOutbox(through, options)]);
+      expect({ unknown: (a?.unknown ?? 0) + (b?.unknown ?? 0), sent: (a?.sent ?? 0) + (b?.sent ?? 0) }).toEqual({
+        unknown: 18,
+        sent: 6,
+      });
+      expect((a?.retried ?? 0) + (b?.retried ?? 0)).toBe(0);
+      expect(faulty?.received(SEND_PATH)).toBe(24);
+      const statuses = (await rows(campaign.id)).map((row) => row.status);
+      expect([statuses.filter((s) => s === 'unknown').length, statuses.filter((s) => s === 'sent').length]).toEqual([18, 6]);
+      faulty?.releaseHeld();
+      test.setNow(fromShanghai(2026, 3, 19, 12));
+      expect(await drainOutbox(through)).toMatchObject({ sent: 0, unknown: 0, batches: 0 });
+      const delivered = await received(openids);
+      expect(delivered.sort()).toEqual([...openids].sort());
+      expect(await credits(members)).toEqual(Array(24).fill(1));
+    }, 60_000);
+
     it('a send whose connection was refused is retried later and then sent once', async () => {
       const { campaign, openids, members } = await broadcast(2);
       const offline = await throughWechatAt(`http://127.0.0.1:${await refusedPort()}/sandbox`);
