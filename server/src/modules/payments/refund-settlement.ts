@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { clawbackForRefund, orderBatchId, type PointsEntry } from '@member-ops/shared';
 import { execute, withTransaction, type Tx } from '../../db';
-import type { RefundLine, RefundStatus } from '../../db/schema';
+import { PAID_ORDER_STATUSES, type OrderStatus, type RefundLine, type RefundStatus } from '../../db/schema';
 import type { ServerContext } from '../../server';
 import type { WechatPayRefundNotification } from '../../wechat';
 import { lockOrder, refreshGrowthValue, type LockedOrder } from '../orders';
@@ -50,6 +50,21 @@ export async function settleRefund(context: ServerContext, notice: WechatPayRefu
       return 'amount_mismatch';
     }
     const succeededAt = notice.success_time ? new Date(notice.success_time) : now;
+    if (!(PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(order.status)) {
+      // A payment that arrived for an order that had already ended: the order never counted as bought (no points,
+      // aggregates or growth), so only the refund settles and the order keeps its status.
+      await tx.execute(
+        sql`update refunds set status = 'succeeded', refund_id = ${notice.refund_id}, notification = ${JSON.stringify(notice)}::jsonb,
+                               notified_at = ${now}, succeeded_at = ${succeededAt}, updated_at = ${now}
+            where id = ${refund.id}`,
+      );
+      await recordAudit(tx, now, 'refund.unfulfillable_refunded', 'order', order.id, {
+        refundId: refund.id,
+        amountFen: refund.amount_fen,
+        orderStatus: order.status,
+      });
+      return 'refunded';
+    }
     await tx.execute(
       sql`update orders set refunded_fen = refunded_fen + ${refund.amount_fen}, updated_at = ${now} where id = ${order.id}`,
     );
