@@ -5,7 +5,7 @@ import { PAID_ORDER_STATUSES, type OrderStatus, type RefundLine, type RefundStat
 import type { ServerContext } from '../../server';
 import type { WechatPayRefundNotification } from '../../wechat';
 import { lockOrder, refreshGrowthValue, type LockedOrder } from '../orders';
-import { debitPoints, lockMember } from '../points/points.repo';
+import { debitPoints, lockMember, returnSpentPointsForRefund } from '../points/points.repo';
 import { tierConfigAt } from '../points/rule-configs';
 import { updateMemberDerived } from '../segmentation';
 import { recordAudit } from './audit';
@@ -15,7 +15,8 @@ export type RefundOutcome = 'refunded' | 'already_settled' | 'failed' | 'unknown
 
 /**
  * Applies a REFUND.* notification exactly once, under the order lock: SUCCESS marks the refund succeeded,
- * adds it to the order and its lines, claws back the points of the refunded share and lowers the purchase
+ * adds it to the order and its lines, returns the refunded share of the points spent at checkout (see
+ * returnSpentPointsForRefund), claws back the points earned on the refunded share and lowers the purchase
  * aggregates (then recomputed with the member's classifications) and growth value. The tier is not lowered
  * here: downgrades happen only at the tier review. CLOSED / ABNORMAL mark the refund failed.
  */
@@ -76,6 +77,16 @@ export async function settleRefund(context: ServerContext, notice: WechatPayRefu
             where i.id = l."orderItemId" and i.order_id = ${order.id}`,
       );
     }
+    // Spent points come back before the earned ones are clawed back, so the clawback can take from them.
+    await lockMember(tx, order.memberId);
+    await returnSpentPointsForRefund(tx, {
+      memberId: order.memberId,
+      orderId: order.id,
+      refundId: refund.id,
+      paidFen: order.paidFen,
+      refundedFenAfter: order.refundedFen + refund.amount_fen,
+      now,
+    });
     const clawback = await clawBackPoints(tx, order, refund.id, refund.amount_fen, now);
     await tx.execute(
       sql`update refunds set status = 'succeeded', refund_id = ${notice.refund_id}, notification = ${JSON.stringify(notice)}::jsonb,
