@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { insertSku } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
+import { WechatPayError } from '../../wechat';
 import { expirePendingOrders } from '../orders';
 import { call, memberWithSession, placeOrder, registerMoneyRoutes, signedTransactionNotification } from './checkout.fixtures';
 import { reconcilePendingPayments } from './reconcile';
@@ -210,7 +211,7 @@ for (const kind of DATABASE_KINDS) {
       }
       const sweep = await reconcilePendingPayments(test.server, advance(2 * MINUTE));
       // The notified payment is recorded; the other is found by asking WeChat about the unclosed order.
-      expect(sweep).toMatchObject({ unclosedChecked: 1, refundsSent: 1, failed: 0 });
+      expect(sweep).toMatchObject({ unclosedChecked: 1, refundsStarted: 1, refundsSent: 0, failed: 0 });
       const rows = await refundsSettled([notified.id, swept.id]);
       for (const row of rows) {
         expect(row).toMatchObject({ status: 'expired', refunded_ok_fen: notified.payableFen, refunds_open: 0, refund_audits: 1 });
@@ -226,6 +227,7 @@ for (const kind of DATABASE_KINDS) {
       // Nothing is left for the sweep, and nothing counted the refunded payments as purchases.
       expect(await reconcilePendingPayments(test.server, advance(2 * MINUTE))).toMatchObject({
         unclosedChecked: 0,
+        refundsStarted: 0,
         refundsSent: 0,
       });
       const [metrics] = await execute<{ orders: number }>(
@@ -234,6 +236,48 @@ for (const kind of DATABASE_KINDS) {
               and orders_total > 0`,
       );
       expect(metrics?.orders).toBe(0);
+    }, 60_000);
+
+    it('keeps a refund WeChat could not take pending and sends it again from the reconcile job', async () => {
+      const db = test.testDatabase.database.db;
+      const { skuId } = await insertSku(db, { priceFen: 5_500, stock: 1 });
+      const order = await prepaidOrder({ skuId });
+      notificationsLost = true;
+      try {
+        expect((await call(test, 'POST', `/sandbox/pay/${order.orderNo}/complete`)).status).toBe(200);
+      } finally {
+        notificationsLost = false;
+      }
+      advance(16 * MINUTE);
+      await expirePendingOrders(test.server, [order.id], [], now);
+
+      const pay = test.server.wechat.pay;
+      const createRefund = pay.createRefund;
+      let refused = 0;
+      pay.createRefund = () => {
+        refused += 1;
+        return Promise.reject(new WechatPayError({ httpStatus: 0, code: 'NETWORK_ERROR', message: 'injected', retryable: true }));
+      };
+      try {
+        const first = await reconcilePendingPayments(test.server, advance(2 * MINUTE));
+        expect(first).toMatchObject({ unclosedChecked: 1, refundsStarted: 1, refundsSent: 0 });
+        const again = await reconcilePendingPayments(test.server, advance(2 * MINUTE));
+        expect(again).toMatchObject({ unclosedChecked: 0, refundsSent: 0 });
+      } finally {
+        pay.createRefund = createRefund;
+      }
+      expect(refused).toBe(2);
+      const [waiting] = await execute<{ status: string; n: number }>(
+        db,
+        sql`select min(status) as status, count(*)::int8 as n from refunds where order_id = ${order.id}`,
+      );
+      expect(waiting).toEqual({ status: 'pending', n: 1 });
+
+      expect(await reconcilePendingPayments(test.server, advance(2 * MINUTE))).toMatchObject({ refundsSent: 1 });
+      const [row] = await refundsSettled([order.id]);
+      expect(row).toMatchObject({ status: 'expired', refunded_ok_fen: order.payableFen, refunds_open: 0, refund_audits: 1 });
+      const [count] = await execute<{ n: number }>(db, sql`select count(*)::int8 as n from refunds where order_id = ${order.id}`);
+      expect(count?.n).toBe(1);
     }, 60_000);
   });
 }

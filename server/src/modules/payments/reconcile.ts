@@ -16,7 +16,9 @@ export interface ReconcileResult {
   unclosedChecked: number;
   /** Of those, closed at WeChat now. */
   closed: number;
-  /** Refunds of unfulfillable payments started or sent again. */
+  /** Refunds of unfulfillable payments started from WeChat's record of a payment no notification brought. */
+  refundsStarted: number;
+  /** Refunds of unfulfillable payments WeChat had not taken (or that failed), sent again and accepted now. */
   refundsSent: number;
 }
 
@@ -37,7 +39,15 @@ const MAX_AUTOMATIC_REFUND_ATTEMPTS = 3;
  */
 export async function reconcilePendingPayments(context: ServerContext, now: Date, limit = 200): Promise<ReconcileResult> {
   const settledBefore = new Date(now.getTime() - SETTLE_GRACE_MS);
-  const result: ReconcileResult = { checked: 0, paid: 0, failed: 0, unclosedChecked: 0, closed: 0, refundsSent: 0 };
+  const result: ReconcileResult = {
+    checked: 0,
+    paid: 0,
+    failed: 0,
+    unclosedChecked: 0,
+    closed: 0,
+    refundsStarted: 0,
+    refundsSent: 0,
+  };
 
   const pending = await execute<{ order_no: string }>(
     context.database.db,
@@ -71,7 +81,7 @@ export async function reconcilePendingPayments(context: ServerContext, now: Date
       const transaction = await context.wechat.pay.queryOrderByOutTradeNo(orderNo);
       if (transaction.trade_state === 'SUCCESS') {
         const outcome = await settleTransaction(context, transaction);
-        if (outcome === 'refund_started') result.refundsSent += 1;
+        if (outcome === 'refund_started') result.refundsStarted += 1;
         continue;
       }
       if (transaction.trade_state === 'NOTPAY' || transaction.trade_state === 'USERPAYING') {
@@ -100,7 +110,7 @@ export async function reconcilePendingPayments(context: ServerContext, now: Date
     }
   }
 
-  result.refundsSent += await resendUnfulfillableRefunds(context, now, settledBefore, limit);
+  result.refundsSent = await resendUnfulfillableRefunds(context, now, settledBefore, limit);
   return result;
 }
 
@@ -112,7 +122,8 @@ async function markPrepaysClosed(context: ServerContext, orderId: number, now: D
 
 /**
  * Refunds the system started that WeChat has not taken yet are sent again under their own out_refund_no (WeChat
- * refunds one number once); a succeeded payment of an ended order whose refunds all failed gets a new refund.
+ * refunds one number once); a succeeded payment of an ended order whose refunds all failed gets a new refund, at
+ * most MAX_AUTOMATIC_REFUND_ATTEMPTS in all (the audit row of the last says so; then an operator decides).
  */
 async function resendUnfulfillableRefunds(context: ServerContext, now: Date, before: Date, limit: number): Promise<number> {
   const db = context.database.db;
@@ -142,15 +153,19 @@ async function resendUnfulfillableRefunds(context: ServerContext, now: Date, bef
     if (await sendStartedRefund(context, refund)) sent += 1;
   }
 
+  // A refund row is written in the same transaction as the payment of an ended order, so a payment is left
+  // without a refund under way only when the system's refunds of it failed.
   const uncovered = await execute<{ order_id: number; amount_fen: number; attempts: number }>(
     db,
-    sql`select p.order_id, p.amount_fen,
-               (select count(*) from refunds r where r.order_id = p.order_id and r.requested_by is null)::int8 as attempts
-        from payments p join orders o on o.id = p.order_id
-        where p.status = 'succeeded' and o.status in ('expired', 'cancelled')
-          and not exists (select 1 from refunds r where r.order_id = p.order_id
+    sql`select f.order_id, p.amount_fen,
+               (select count(*) from refunds r where r.order_id = f.order_id and r.requested_by is null)::int8 as attempts
+        from (select distinct order_id from refunds where requested_by is null and status = 'failed') f
+        join payments p on p.order_id = f.order_id and p.status = 'succeeded'
+        join orders o on o.id = f.order_id
+        where o.status in ('expired', 'cancelled')
+          and not exists (select 1 from refunds r where r.order_id = f.order_id
                             and r.status in ('pending', 'processing', 'succeeded'))
-        order by p.order_id limit ${limit}`,
+        order by f.order_id limit ${limit}`,
   );
   for (const row of uncovered) {
     if (row.attempts >= MAX_AUTOMATIC_REFUND_ATTEMPTS) continue;
