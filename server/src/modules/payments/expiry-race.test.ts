@@ -7,7 +7,7 @@ import { WechatPayError } from '../../wechat';
 import { expirePendingOrders } from '../orders';
 import { call, memberWithSession, placeOrder, registerMoneyRoutes, signedTransactionNotification } from './checkout.fixtures';
 import { reconcilePendingPayments } from './reconcile';
-import { expireUnpaidOrders } from './unpaid-expiry';
+import { CLOSE_GRACE_MS, expireUnpaidOrders } from './unpaid-expiry';
 
 const MINUTE = 60_000;
 
@@ -151,6 +151,63 @@ for (const kind of DATABASE_KINDS) {
           `[${kind}] expiry race: ${orders.length} orders, ${paying.length} payments tried, ${charged.length} charged, ` +
             `${paid.length} paid, ${refunded.length} refunded, ${chargedAndKept.length} charged-and-kept, ` +
             `first run ${JSON.stringify(expiry)}`,
+        );
+      }
+    }, 120_000);
+
+    it('while WeChat cannot be reached for the close, orders wait for the grace period; payments racing the expiry after it are refunded', async () => {
+      const db = test.testDatabase.database.db;
+      const { skuId } = await insertSku(db, { priceFen: 4_400, stock: 20 });
+      const orders = [];
+      for (let i = 0; i < 20; i++) orders.push(await prepaidOrder({ skuId, points: 600, pointsToUse: 300 }));
+      const pay = test.server.wechat.pay;
+      const closeOrder = pay.closeOrder;
+      let closeFaults = 0;
+      pay.closeOrder = () => {
+        closeFaults += 1;
+        return Promise.reject(new WechatPayError({ httpStatus: 0, code: 'NETWORK_ERROR', message: 'injected', retryable: true }));
+      };
+      let first;
+      let racing;
+      let completions;
+      try {
+        first = await expireUnpaidOrders(test.server, advance(16 * MINUTE));
+        expect(first).toMatchObject({ expired: 0, wechatCloseFailed: 20 });
+        // Past the grace the orders expire with their WeChat orders still open while 8 shoppers pay.
+        racing = orders.filter((_, i) => i % 5 < 2);
+        const expiring = expireUnpaidOrders(test.server, advance(CLOSE_GRACE_MS));
+        completions = await Promise.all(racing.map((order) => call(test, 'POST', `/sandbox/pay/${order.orderNo}/complete`)));
+        await expiring;
+      } finally {
+        pay.closeOrder = closeOrder;
+      }
+      expect(completions.every((answer) => answer.status === 200)).toBe(true);
+      await expireUnpaidOrders(test.server, advance(MINUTE));
+      await reconcilePendingPayments(test.server, advance(2 * MINUTE));
+
+      const ids = orders.map((order) => order.id);
+      const rows = await refundsSettled(ids);
+      const wechat = await Promise.all(orders.map((order) => pay.queryOrderByOutTradeNo(order.orderNo)));
+      const charged = rows.filter((_, i) => ['SUCCESS', 'REFUND'].includes(wechat[i]?.trade_state ?? ''));
+      const paid = rows.filter((row) => row.status === 'paid');
+      const refunded = charged.filter((row) => row.status === 'expired' && row.refunded_ok_fen === row.payable_fen);
+      const chargedAndKept = charged.filter((row) => row.status !== 'paid' && row.refunded_ok_fen !== row.payable_fen);
+      expect(charged).toHaveLength(racing.length);
+      expect(chargedAndKept).toEqual([]);
+      expect(paid.length + refunded.length).toBe(charged.length);
+      for (const row of refunded) expect(row.refund_audits).toBe(1);
+      expect(rows.filter((row) => row.status === 'expired')).toHaveLength(20 - paid.length);
+      // Every order left unpaid is closed at WeChat in the end (the reconcile sweep closes what the expiry could not).
+      const open = wechat.filter((transaction) => transaction.trade_state === 'NOTPAY');
+      expect(open).toEqual([]);
+      const [stock] = await execute<{ stock: number }>(db, sql`select stock from skus where id = ${skuId}`);
+      expect(stock?.stock).toBe(20 - paid.length);
+      expect(await pointsConsistent(orders.map((order) => order.memberId))).toEqual([]);
+      if (process.env.REPORT_FIGURES) {
+        console.info(
+          `[${kind}] close unreachable: ${orders.length} orders, ${closeFaults} close faults injected, ${racing.length} payments ` +
+            `racing the expiry past the grace, ${charged.length} charged, ${paid.length} paid, ${refunded.length} refunded, ` +
+            `${chargedAndKept.length} charged-and-kept`,
         );
       }
     }, 120_000);
