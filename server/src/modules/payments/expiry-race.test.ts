@@ -104,13 +104,31 @@ for (const kind of DATABASE_KINDS) {
       for (let i = 0; i < 40; i++) orders.push(await prepaidOrder({ skuId, points: 1_000, pointsToUse: 500 }));
       advance(16 * MINUTE);
 
-      // Every fourth order is paid while the expiry job runs: some completions land before WeChat closes the
-      // order, some after (then WeChat refuses them), some in between the close and the database update.
+      // Every fourth order is paid while the expiry job runs: half of the shoppers pay as the job starts, the other
+      // half at the moment the job asks WeChat to close their order (the payment and the close race at WeChat:
+      // paid first → ORDERPAID, closed first → the payment is refused).
       const paying = orders.filter((_, i) => i % 4 === 1);
-      const [expiry, ...completions] = await Promise.all([
-        expireUnpaidOrders(test.server, now),
-        ...paying.map((order) => call(test, 'POST', `/sandbox/pay/${order.orderNo}/complete`)),
-      ]);
+      const atStart = paying.filter((_, i) => i % 2 === 0);
+      const atClose = new Set(paying.filter((_, i) => i % 2 === 1).map((order) => order.orderNo));
+      const complete = (orderNo: string) => call(test, 'POST', `/sandbox/pay/${orderNo}/complete`);
+      const racingClose: ReturnType<typeof complete>[] = [];
+      const pay = test.server.wechat.pay;
+      const closeOrder = pay.closeOrder;
+      pay.closeOrder = (orderNo) => {
+        if (atClose.has(orderNo)) racingClose.push(complete(orderNo));
+        return closeOrder(orderNo);
+      };
+      let expiry;
+      let completions;
+      try {
+        const expiring = expireUnpaidOrders(test.server, now);
+        const started = await Promise.all(atStart.map((order) => complete(order.orderNo)));
+        expiry = await expiring;
+        completions = [...started, ...(await Promise.all(racingClose))];
+      } finally {
+        pay.closeOrder = closeOrder;
+      }
+      expect(completions).toHaveLength(paying.length);
       expect(completions.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
       // A later run and the reconcile job sweep whatever the first run left.
       await expireUnpaidOrders(test.server, advance(MINUTE));
