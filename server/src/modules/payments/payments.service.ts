@@ -159,33 +159,32 @@ async function refundUnfulfillablePayment(
     sql`select id from refunds where order_id = ${order.id} and status in ('pending', 'processing', 'succeeded') limit 1`,
   );
   if (underWay) return { outcome: 'already_refunding' };
-  const amountFen = transaction.amount.total;
-  const refund = await insertRefund(tx, order, {
-    amountFen,
-    reason: UNFULFILLABLE_REFUND_REASON,
-    lines: [],
-    requestedBy: null,
-    now,
-  });
-  await recordAudit(tx, now, 'payment.refund_unfulfillable', 'order', order.id, {
+  const refund = await startUnfulfillableRefund(tx, order, transaction.amount.total, now, 'payment.refund_unfulfillable', {
     outTradeNo: transaction.out_trade_no,
     transactionId: transaction.transaction_id ?? null,
-    amountFen,
     orderStatus: order.status,
+  });
+  return { outcome: 'refund_started', refund };
+}
+
+/** Stores the full refund of an ended order's payment, with its audit row; the caller sends it after commit. */
+export async function startUnfulfillableRefund(
+  tx: Tx,
+  order: LockedOrder,
+  amountFen: number,
+  now: Date,
+  auditAction: string,
+  auditDetail: Record<string, unknown>,
+): Promise<StartedRefund> {
+  const reason = UNFULFILLABLE_REFUND_REASON;
+  const refund = await insertRefund(tx, order, { amountFen, reason, lines: [], requestedBy: null, now });
+  await recordAudit(tx, now, auditAction, 'order', order.id, {
+    ...auditDetail,
+    amountFen,
     refundId: refund.id,
     outRefundNo: refund.out_refund_no,
   });
-  return {
-    outcome: 'refund_started',
-    refund: {
-      id: refund.id,
-      outRefundNo: refund.out_refund_no,
-      orderNo: order.orderNo,
-      amountFen,
-      totalFen: amountFen,
-      reason: UNFULFILLABLE_REFUND_REASON,
-    },
-  };
+  return { id: refund.id, outRefundNo: refund.out_refund_no, orderNo: order.orderNo, amountFen, totalFen: amountFen, reason };
 }
 
 /** What the shopper reads in WeChat's refund message. */

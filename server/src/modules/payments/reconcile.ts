@@ -3,9 +3,7 @@ import { execute, withTransaction } from '../../db';
 import type { ServerContext } from '../../server';
 import { WechatPayError } from '../../wechat';
 import { lockOrder } from '../orders';
-import { recordAudit } from './audit';
-import { sendStartedRefund, settleTransaction, UNFULFILLABLE_REFUND_REASON, type StartedRefund } from './payments.service';
-import { insertRefund } from './refunds.service';
+import { sendStartedRefund, settleTransaction, startUnfulfillableRefund, type StartedRefund } from './payments.service';
 
 export interface ReconcileResult {
   /** Pending orders asked about. */
@@ -165,10 +163,11 @@ async function resendUnfulfillableRefunds(context: ServerContext, now: Date, bef
         where o.status in ('expired', 'cancelled')
           and not exists (select 1 from refunds r where r.order_id = f.order_id
                             and r.status in ('pending', 'processing', 'succeeded'))
+          and (select count(*) from refunds r where r.order_id = f.order_id and r.requested_by is null)
+              < ${MAX_AUTOMATIC_REFUND_ATTEMPTS}
         order by f.order_id limit ${limit}`,
   );
   for (const row of uncovered) {
-    if (row.attempts >= MAX_AUTOMATIC_REFUND_ATTEMPTS) continue;
     const started = await withTransaction(context.database, async (tx): Promise<StartedRefund | null> => {
       const order = await lockOrder(tx, { id: row.order_id });
       if (!order || (order.status !== 'expired' && order.status !== 'cancelled')) return null;
@@ -177,29 +176,10 @@ async function resendUnfulfillableRefunds(context: ServerContext, now: Date, bef
         sql`select id from refunds where order_id = ${order.id} and status in ('pending', 'processing', 'succeeded') limit 1`,
       );
       if (underWay) return null;
-      const refund = await insertRefund(tx, order, {
-        amountFen: row.amount_fen,
-        reason: UNFULFILLABLE_REFUND_REASON,
-        lines: [],
-        requestedBy: null,
-        now,
-      });
-      const final = row.attempts + 1 >= MAX_AUTOMATIC_REFUND_ATTEMPTS;
-      await recordAudit(tx, now, 'payment.refund_unfulfillable_retried', 'order', order.id, {
-        refundId: refund.id,
-        outRefundNo: refund.out_refund_no,
-        amountFen: row.amount_fen,
+      return startUnfulfillableRefund(tx, order, row.amount_fen, now, 'payment.refund_unfulfillable_retried', {
         attempt: row.attempts + 1,
-        lastAutomaticAttempt: final,
+        lastAutomaticAttempt: row.attempts + 1 >= MAX_AUTOMATIC_REFUND_ATTEMPTS,
       });
-      return {
-        id: refund.id,
-        outRefundNo: refund.out_refund_no,
-        orderNo: order.orderNo,
-        amountFen: row.amount_fen,
-        totalFen: row.amount_fen,
-        reason: UNFULFILLABLE_REFUND_REASON,
-      };
     });
     if (started && (await sendStartedRefund(context, started))) sent += 1;
   }
