@@ -69,20 +69,13 @@ export async function requestRefund(
       request,
       inFlight.flatMap((r) => r.lines),
     );
-    const [{ count } = { count: 0 }] = await execute<{ count: number }>(
-      tx,
-      sql`select count(*)::int8 as count from refunds where order_id = ${orderId}`,
-    );
-    const [refund] = await execute<{ id: number; created_at: Date; out_refund_no: string }>(
-      tx,
-      sql`insert into refunds (out_refund_no, order_id, member_id, amount_fen, status, reason, lines, requested_by,
-                               created_at, updated_at)
-          values (${`${order.orderNo}R${count + 1}`}, ${orderId}, ${order.memberId}, ${request.amountFen}, 'pending',
-                  ${request.reason}, ${JSON.stringify(lines)}::jsonb, ${staff.id}, ${now}, ${now})
-          returning id, created_at, out_refund_no`,
-    );
-    if (!refund) throw new Error('refund insert returned nothing');
-    await tx.execute(sql`update orders set status = 'refunding', updated_at = ${now} where id = ${orderId}`);
+    const refund = await insertRefund(tx, order, {
+      amountFen: request.amountFen,
+      reason: request.reason,
+      lines,
+      requestedBy: staff.id,
+      now,
+    });
     await recordAudit(
       tx,
       now,
@@ -95,23 +88,16 @@ export async function requestRefund(
     return { refund, order };
   });
 
-  let status: RefundStatus = 'pending';
+  let status: RefundStatus;
   try {
-    const answer = await context.wechat.pay.createRefund({
-      outTradeNo: order.orderNo,
+    status = await submitRefund(context, {
+      id: refund.id,
       outRefundNo: refund.out_refund_no,
-      refundFen: request.amountFen,
+      orderNo: order.orderNo,
+      amountFen: request.amountFen,
       totalFen: order.paidFen,
       reason: request.reason,
-      notifyUrl: notifyUrl(context),
     });
-    const [row] = await execute<{ status: RefundStatus }>(
-      context.database.db,
-      sql`update refunds set status = case when status = 'pending' then 'processing' else status end,
-                             refund_id = coalesce(refund_id, ${answer.refund_id}), updated_at = ${context.clock()}
-          where id = ${refund.id} returning status`,
-    );
-    status = row?.status ?? 'processing';
   } catch (error) {
     await withTransaction(context.database, (tx) => failRefund(tx, refund.id, context.clock()));
     context.logger.warn({ orderId, refundId: refund.id, reason: (error as Error).message }, 'WeChat refused the refund');
@@ -128,6 +114,61 @@ export async function requestRefund(
     createdAt: refund.created_at.toISOString(),
     succeededAt: null,
   };
+}
+
+/**
+ * Stores a refund as pending, numbered `<order_no>R<n>`; an order with a paid status turns `refunding`. The caller
+ * holds the order lock. `requestedBy` is null for the refunds the system starts itself (a payment for an order that
+ * can no longer be fulfilled).
+ */
+export async function insertRefund(
+  tx: Tx,
+  order: Pick<LockedOrder, 'id' | 'orderNo' | 'memberId' | 'status'>,
+  refund: { amountFen: number; reason: string; lines: RefundLine[]; requestedBy: number | null; now: Date },
+): Promise<{ id: number; created_at: Date; out_refund_no: string }> {
+  const [{ count } = { count: 0 }] = await execute<{ count: number }>(
+    tx,
+    sql`select count(*)::int8 as count from refunds where order_id = ${order.id}`,
+  );
+  const [row] = await execute<{ id: number; created_at: Date; out_refund_no: string }>(
+    tx,
+    sql`insert into refunds (out_refund_no, order_id, member_id, amount_fen, status, reason, lines, requested_by,
+                             created_at, updated_at)
+        values (${`${order.orderNo}R${count + 1}`}, ${order.id}, ${order.memberId}, ${refund.amountFen}, 'pending',
+                ${refund.reason}, ${JSON.stringify(refund.lines)}::jsonb, ${refund.requestedBy}, ${refund.now}, ${refund.now})
+        returning id, created_at, out_refund_no`,
+  );
+  if (!row) throw new Error('refund insert returned nothing');
+  if ((PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(order.status)) {
+    await tx.execute(sql`update orders set status = 'refunding', updated_at = ${refund.now} where id = ${order.id}`);
+  }
+  return row;
+}
+
+/**
+ * Asks WeChat Pay for a stored refund (pending or processing). WeChat keys a refund by out_refund_no, so sending
+ * the same refund again (a retry after a lost answer) never refunds twice. Throws the WechatPayError when WeChat
+ * refuses or cannot be reached; the caller decides whether the refund fails or is retried.
+ */
+export async function submitRefund(
+  context: ServerContext,
+  refund: { id: number; outRefundNo: string; orderNo: string; amountFen: number; totalFen: number; reason: string | null },
+): Promise<RefundStatus> {
+  const answer = await context.wechat.pay.createRefund({
+    outTradeNo: refund.orderNo,
+    outRefundNo: refund.outRefundNo,
+    refundFen: refund.amountFen,
+    totalFen: refund.totalFen,
+    ...(refund.reason ? { reason: refund.reason } : {}),
+    notifyUrl: notifyUrl(context),
+  });
+  const [row] = await execute<{ status: RefundStatus }>(
+    context.database.db,
+    sql`update refunds set status = case when status = 'pending' then 'processing' else status end,
+                           refund_id = coalesce(refund_id, ${answer.refund_id}), updated_at = ${context.clock()}
+        where id = ${refund.id} returning status`,
+  );
+  return row?.status ?? 'processing';
 }
 
 async function refundLines(
@@ -184,7 +225,12 @@ export async function failRefund(tx: Tx, refundId: number, now: Date): Promise<v
   if (refund) await settleOrderRefundStatus(tx, refund.order_id, now);
 }
 
-/** refunded when everything paid came back; refunding while a refund is in flight; otherwise by refunded_fen. */
+const paidStatuses = sql.raw(PAID_ORDER_STATUSES.map((status) => `'${status}'`).join(', '));
+
+/**
+ * refunded when everything paid came back; refunding while a refund is in flight; otherwise by refunded_fen. An
+ * order that was never paid (a refunded payment of an expired order) keeps its status.
+ */
 export async function settleOrderRefundStatus(tx: Tx, orderId: number, now: Date): Promise<void> {
   await tx.execute(
     sql`update orders o set updated_at = ${now}, status = case
@@ -192,6 +238,6 @@ export async function settleOrderRefundStatus(tx: Tx, orderId: number, now: Date
           when exists (select 1 from refunds r where r.order_id = o.id and r.status in ('pending', 'processing')) then 'refunding'
           when o.refunded_fen > 0 then 'partially_refunded'
           else 'paid' end
-        where o.id = ${orderId}`,
+        where o.id = ${orderId} and o.status in (${paidStatuses})`,
   );
 }
