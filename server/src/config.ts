@@ -75,6 +75,7 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     JOBS_ENABLED: booleanish.default(true),
     CAMPAIGN_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
+    ALLOW_CROSS_STORE_REDEMPTION: booleanish.default(false),
     WECHAT_MODE: z.enum(['sandbox', 'live']).optional(),
     WECHAT_APP_ID: z.string().min(1).default('wx_sandbox_app'),
     WECHAT_APP_SECRET: z.string().min(1).optional(),
@@ -143,6 +144,8 @@ export interface AppConfig {
   jobsEnabled: boolean;
   /** Upper bound on campaign subscribe-message sends per second, per server instance. */
   campaignSendsPerSecond: number;
+  /** Store staff may redeem (核销) coupons of members of other stores; off by default, like member lookups. */
+  allowCrossStoreRedemption: boolean;
   wechat: {
     mode: 'sandbox' | 'live';
     appId: string;
@@ -233,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobsEnabled: e.JOBS_ENABLED,
     campaignSendsPerSecond: e.CAMPAIGN_SENDS_PER_SECOND,
+    allowCrossStoreRedemption: e.ALLOW_CROSS_STORE_REDEMPTION,
     wechat: {
       mode,
       appId: e.WECHAT_APP_ID,

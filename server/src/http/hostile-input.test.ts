@@ -144,9 +144,12 @@ for (const kind of DATABASE_KINDS) {
       }
 
       const serverErrors = outcomes.filter((o) => o.status >= 500);
-      // A refused sign-in is audited on purpose; that is the one write a refusal makes.
+      // A refused sign-in is counted by the throttle and audited on purpose; those are the only writes a refusal makes.
+      const SIGN_IN_BOOKKEEPING = new Set(['audit_log', 'sign_in_throttles']);
       const auditedFailedLogin = (o: Outcome) =>
-        o.request.operation === '/api/staff/login' && o.status === 401 && o.wrote.every((table) => table === 'audit_log');
+        o.request.operation === '/api/staff/login' &&
+        (o.status === 401 || o.status === 429) &&
+        o.wrote.every((table) => SIGN_IN_BOOKKEEPING.has(table));
       const refusedButWrote = outcomes.filter((o) => o.status >= 400 && o.wrote.length > 0 && !auditedFailedLogin(o));
       const accepted = outcomes.filter((o) => o.status < 400);
       // Past sign-in, role checks, the body limit and rate limits, NUL and unpaired surrogates are refused with a 400

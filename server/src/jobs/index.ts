@@ -1,6 +1,5 @@
 import type { ServerContext } from '../server';
-import { expireUnpaidOrders } from '../modules/orders';
-import { reconcilePendingPayments, resubmitPendingRefunds } from '../modules/payments';
+import { expireUnpaidOrders, reconcilePendingPayments, resubmitPendingRefunds } from '../modules/payments';
 import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmentation';
 import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
 import { drainOutbox, planCampaigns } from '../modules/campaigns';

@@ -65,6 +65,11 @@ export const CampaignTrigger = z
     segmentId: positiveId.optional(),
     /** p_alive_below: 0 < bound < 1. */
     below: z.number().gt(0).lt(1).optional(),
+    /**
+     * birthday: only members whose tier grants the birthday coupon (`benefits.birthdayCoupon` in the tier rules in
+     * force on the day), as the built-in 生日礼券 campaign does.
+     */
+    tierBenefitOnly: z.boolean().optional(),
   })
   .superRefine((trigger, ctx) => {
     const need = (field: 'days' | 'hours' | 'stage' | 'segmentId' | 'below', kind: CampaignTriggerKind) => {
@@ -77,6 +82,9 @@ export const CampaignTrigger = z
     need('stage', 'entered_lifecycle');
     need('segmentId', 'entered_segment');
     need('below', 'p_alive_below');
+    if (trigger.tierBenefitOnly !== undefined && trigger.kind !== 'birthday') {
+      ctx.addIssue({ code: 'custom', path: ['tierBenefitOnly'], message: '只有生日触发可以按会员等级权益筛选' });
+    }
   });
 export type CampaignTrigger = z.infer<typeof CampaignTrigger>;
 

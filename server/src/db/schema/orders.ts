@@ -190,6 +190,11 @@ export const payments = pgTable(
       .on(t.orderId)
       .where(sql`${t.status} = 'succeeded'`),
     index('payments_out_trade_no_idx').on(t.outTradeNo),
+    index('payments_order_idx').on(t.orderId),
+    /** The reconcile job's look at prepays not yet settled or closed (few at any time). */
+    index('payments_prepared_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'prepared'`),
     check('payments_method_check', oneOf(t.method, PAYMENT_METHODS)),
     check('payments_status_check', oneOf(t.status, PAYMENT_STATUSES)),
     check('payments_amount_check', sql`${t.amountFen} > 0`),
@@ -241,6 +246,10 @@ export const refunds = pgTable(
     index('refunds_settled_idx')
       .on(t.succeededAt, t.orderId, t.memberId, t.amountFen)
       .where(sql`${t.status} = 'succeeded'`),
+    /** Refunds the system started (of payments for ended orders) that WeChat has not taken yet, or that failed. */
+    index('refunds_system_open_idx')
+      .on(t.orderId)
+      .where(sql`${t.requestedBy} is null and ${t.status} in ('pending', 'failed')`),
     check('refunds_amount_check', sql`${t.amountFen} > 0`),
     check('refunds_status_check', oneOf(t.status, REFUND_STATUSES)),
     check('refunds_points_clawed_back_check', sql`${t.pointsClawedBack} >= 0 and ${t.pointsShortfall} >= 0`),

@@ -132,10 +132,22 @@ async function materialise(tx: Executor, id: number, rule: SegmentRule, now: Dat
   );
 }
 
-/** Saving materialises the members at once, so it runs under the same limit as a preview. */
+/**
+ * Saving first evaluates the rule under the preview limit, so a rule too costly to evaluate is refused (422) before
+ * anything is written. Writing the membership then costs in proportion to the members it holds — hundreds of
+ * thousands in a large shop, more than a request's statement limit — so it runs on the jobs' pool and limits.
+ */
+async function checkRuleCost(deps: SegmentsDeps, rule: SegmentRule, timeoutMs: number): Promise<void> {
+  const predicate = rulePredicate(rule, deps.now);
+  await withRuleTimeout(deps.database, timeoutMs, (tx) =>
+    tx.execute(sql`select count(*)::int as n from member_facts f where ${predicate}`),
+  );
+}
+
 export async function createSegment(deps: SegmentsDeps, body: SaveSegmentRequest, timeoutMs: number): Promise<SegmentView> {
   const rule = parseRule(body.rule);
-  return withRuleTimeout(deps.database, timeoutMs, async (tx) => {
+  await checkRuleCost(deps, rule, timeoutMs);
+  return withTransaction(deps.database.forJobs, async (tx) => {
     const [created] = await execute<{ id: number }>(
       tx,
       sql`insert into segments (name, description, kind, rule, created_by, created_at, updated_at)
@@ -157,7 +169,8 @@ export async function updateSegment(
   timeoutMs: number,
 ): Promise<SegmentView> {
   const rule = parseRule(body.rule);
-  return withRuleTimeout(deps.database, timeoutMs, async (tx) => {
+  await checkRuleCost(deps, rule, timeoutMs);
+  return withTransaction(deps.database.forJobs, async (tx) => {
     const before = await loadSegment(tx, id);
     if (before.kind === 'builtin') throw new AppError('CONFLICT', 'Built-in segments cannot be edited');
     await tx.execute(

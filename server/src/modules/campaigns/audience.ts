@@ -3,10 +3,13 @@ import {
   compileSegmentRuleToSql,
   shanghaiParts,
   storedSegmentRuleSchema,
+  TIER_CODES,
   type CampaignTrigger,
   type SegmentRule,
+  type TierCode,
 } from '@member-ops/shared';
 import type { Executor } from '../../db';
+import { tierConfigAt } from '../points';
 import { segments } from '../../db/schema';
 import { PAID_ORDER_STATUSES } from '../../db/schema/codes';
 import type { CampaignRow } from './campaigns.repo';
@@ -49,7 +52,12 @@ const DAY_MS = 86_400_000;
  * The members a trigger fires for as of `now`, with a key naming the firing (one enrollment per key):
  * `select member_id, entry_key`. Facts older than the campaign's start, or than a week, do not fire.
  */
-export function triggerCandidates(trigger: CampaignTrigger, campaign: CampaignRow, now: Date): SQL {
+export function triggerCandidates(
+  trigger: CampaignTrigger,
+  campaign: CampaignRow,
+  now: Date,
+  birthdayCouponTiers: readonly TierCode[] = TIER_CODES,
+): SQL {
   const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
   const since = campaign.startsAt && campaign.startsAt.getTime() > weekAgo.getTime() ? campaign.startsAt : weekAgo;
   switch (trigger.kind) {
@@ -64,8 +72,9 @@ export function triggerCandidates(trigger: CampaignTrigger, campaign: CampaignRo
     case 'birthday': {
       const today = shanghaiParts(now);
       const monthDay = `${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
+      const tiers = trigger.tierBenefitOnly ? sql`and tier = any(${`{${birthdayCouponTiers.join(',')}}`}::text[])` : sql``;
       return sql`select id as member_id, 'birthday:' || ${String(today.year)} as entry_key from members
-                 where deleted_at is null and birthday is not null and to_char(birthday, 'MM-DD') = ${monthDay}`;
+                 where deleted_at is null and birthday is not null and to_char(birthday, 'MM-DD') = ${monthDay} ${tiers}`;
     }
     case 'points_expiring':
       return sql`select member_id, 'expiring:' || to_char(min(expires_at) at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as entry_key
@@ -101,9 +110,13 @@ export function triggerCandidates(trigger: CampaignTrigger, campaign: CampaignRo
  */
 export async function eligibleMembers(executor: Executor, campaign: CampaignRow, now: Date, entryKey: string): Promise<SQL> {
   const trigger = campaign.kind === 'triggered' ? TriggerSchema.safeParse(campaign.trigger) : null;
+  const birthdayCouponTiers =
+    trigger?.success && trigger.data.kind === 'birthday' && trigger.data.tierBenefitOnly
+      ? await tiersWithBirthdayCoupon(executor, now)
+      : TIER_CODES;
   const candidates = trigger
     ? trigger.success
-      ? triggerCandidates(trigger.data, campaign, now)
+      ? triggerCandidates(trigger.data, campaign, now, birthdayCouponTiers)
       : sql`select null::bigint as member_id, null::text as entry_key where false`
     : sql`select member_id, ${entryKey}::text as entry_key from member_facts`;
   const rule = await audienceRule(executor, campaign);
@@ -121,4 +134,10 @@ export async function eligibleMembers(executor: Executor, campaign: CampaignRow,
              join member_facts m on m.member_id = c.member_id
              where ${audiencePredicate(rule, now)} ${recentContact}
                and c.member_id not in (select member_id from prior)`;
+}
+
+/** The tiers whose benefits include the birthday coupon under the tier rules in force at `now`. */
+async function tiersWithBirthdayCoupon(executor: Executor, now: Date): Promise<TierCode[]> {
+  const { config } = await tierConfigAt(executor, now);
+  return TIER_CODES.filter((tier) => config.tiers[tier].benefits.birthdayCoupon);
 }

@@ -151,7 +151,8 @@ export function builtinCampaigns(r: BuiltinResources): BuiltinCampaign[] {
         ...base,
         name: '生日礼券',
         kind: 'triggered',
-        trigger: { kind: 'birthday' },
+        // The coupon is a tier benefit: members whose tier does not grant it are not enrolled.
+        trigger: { kind: 'birthday', tierBenefitOnly: true },
         steps: [...coupon(r.birthdayCoupon), ...couponMessage(r.couponMessageTemplate, '生日快乐！生日礼券已到账')],
       },
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { addDays, fromShanghai, type CampaignTrigger } from '@member-ops/shared';
+import { addDays, DEFAULT_TIER_CONFIG, fromShanghai, type CampaignTrigger } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { creditPoints } from '../points';
@@ -102,6 +102,54 @@ for (const kind of DATABASE_KINDS) {
       expect(await enrolled('entered_lifecycle')).toEqual([lifecycle]);
       expect(await enrolled('tier_down')).toEqual([downgraded]);
       expect(await enrolled('p_alive_below')).toEqual([fading]);
+    });
+
+    it('gives the birthday coupon by the tier benefits in force: only tiers whose benefits include it', async () => {
+      test.setNow(NOW);
+      const operator = await staffToken(test, 'operator');
+      const tag = `birthday-tier-${randomUUID().slice(0, 6)}`;
+      const byTier = {} as Record<'normal' | 'silver' | 'gold', number>;
+      for (const tier of ['normal', 'silver', 'gold'] as const) {
+        byTier[tier] = await campaignMember(db(), { tags: [tag] });
+        await db().execute(sql`update members set tier = ${tier}, birthday = '1992-03-18' where id = ${byTier[tier]}`);
+      }
+      const birthdayCampaign = () =>
+        createAndStart(test, operator, {
+          kind: 'triggered',
+          trigger: { kind: 'birthday', tierBenefitOnly: true },
+          rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
+          holdoutRatioBp: 0,
+          steps: [{ waitDays: 0, condition: 'always', action: { type: 'tag', tag: 'birthday-coupon' } }],
+        });
+      const enrolledIn = async (campaignId: number) =>
+        (
+          await execute<{ member_id: number }>(
+            db(),
+            sql`select member_id from campaign_enrollments where campaign_id = ${campaignId} order by member_id`,
+          )
+        ).map((row) => row.member_id);
+
+      const withDefaults = await birthdayCampaign();
+      await planCampaigns(test.server, NOW);
+      // Default tier rules: 普通 has no birthday coupon, 银卡 and 金卡 do.
+      expect(await enrolledIn(withDefaults.id)).toEqual([byTier.silver, byTier.gold]);
+
+      const tiers = DEFAULT_TIER_CONFIG.tiers;
+      const edited = {
+        ...DEFAULT_TIER_CONFIG,
+        tiers: {
+          ...tiers,
+          normal: { ...tiers.normal, benefits: { ...tiers.normal.benefits, birthdayCoupon: true } },
+          gold: { ...tiers.gold, benefits: { ...tiers.gold.benefits, birthdayCoupon: false } },
+        },
+      };
+      await db().execute(
+        sql`insert into rule_configs (kind, version, config, effective_from)
+            values ('tier', 90, ${JSON.stringify(edited)}::jsonb, ${addDays(NOW, -1)})`,
+      );
+      const withEdited = await birthdayCampaign();
+      await planCampaigns(test.server, addDays(NOW, 0.01));
+      expect(await enrolledIn(withEdited.id)).toEqual([byTier.normal, byTier.silver]);
     });
 
     it('runs a recurring campaign at its Shanghai cron minute, once per firing', async () => {

@@ -87,7 +87,9 @@ export function registerCouponRoutes(api: ApiRouter, context: ServerContext): vo
     method: 'post',
     path: '/staff/coupons/:code/redeem',
     summary: 'Redeem a coupon in store (核销), exactly once',
-    description: 'Store staff redeem at their own store; the redemption is written to the audit log.',
+    description:
+      'Store staff redeem at their own store, coupons of members in their scope (as member lookups) unless ' +
+      'ALLOW_CROSS_STORE_REDEMPTION is set; the redemption is written to the audit log.',
     tags: ['coupons', 'staff'],
     middleware: [staffAuth(database, clock), requireRole('admin', 'operator', 'store_staff')],
     security: ['staff'],
@@ -100,6 +102,7 @@ export function registerCouponRoutes(api: ApiRouter, context: ServerContext): vo
         code: params.code,
         staff: currentStaff(ctx),
         storeId: body.storeId,
+        crossStore: context.config.allowCrossStoreRedemption,
         now: clock(),
         requestId: ctx.state.requestId,
         ip: ctx.ip,

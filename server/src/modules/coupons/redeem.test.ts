@@ -9,6 +9,8 @@ import { insertCouponTemplate, insertMember } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { registerCouponRoutes } from './coupons.routes';
 import { issueCoupon } from './issue';
+import { redeemCouponInStore } from './redeem';
+import { loadConfig } from '../../config';
 
 const NOW = new Date('2026-11-20T04:00:00Z');
 
@@ -18,6 +20,9 @@ for (const kind of DATABASE_KINDS) {
     let storeA = 0;
     let storeB = 0;
     let memberId = 0;
+    /** A member of the other store, and one who signed up online and never visited a store. */
+    let otherStoreMember = 0;
+    let onlineMember = 0;
     let templateId = 0;
     const staff: Record<'clerk' | 'admin' | 'rep', { id: number; token: string }> = {
       clerk: { id: 0, token: '' },
@@ -25,9 +30,9 @@ for (const kind of DATABASE_KINDS) {
       rep: { id: 0, token: '' },
     };
 
-    const issue = async (sourceKey: string, template = templateId) => {
+    const issue = async (sourceKey: string, template = templateId, owner = memberId) => {
       const decision = await withTransaction(server.testDatabase.database, (tx) =>
-        issueCoupon(tx, { templateId: template, memberId, source: 'manual', sourceKey, now: NOW }),
+        issueCoupon(tx, { templateId: template, memberId: owner, source: 'manual', sourceKey, now: NOW }),
       );
       if (decision.kind !== 'issued') throw new Error('could not issue');
       return decision.coupon;
@@ -81,7 +86,9 @@ for (const kind of DATABASE_KINDS) {
         if (!row) throw new Error('staff insert returned nothing');
         staff[name] = { id: row.id, token: (await createStaffSession(db, row.id, NOW)).token };
       }
-      memberId = await insertMember(db);
+      memberId = await insertMember(db, { storeId: storeA });
+      otherStoreMember = await insertMember(db, { storeId: storeB });
+      onlineMember = await insertMember(db);
       templateId = await insertCouponTemplate(db, { validDays: 7 });
     }, 60_000);
     afterAll(async () => {
@@ -140,6 +147,39 @@ for (const kind of DATABASE_KINDS) {
       expect(anonymous.status).toBe(401);
       expect(await couponState(coupon.id)).toMatchObject({ status: 'available', usedAt: null, redeemedByStaff: null });
       expect(await auditRows(coupon.id)).toEqual([]);
+    });
+
+    it("refuses a clerk another store's member's coupon in Chinese, changing nothing, unless cross-store redemption is on", async () => {
+      for (const [key, owner] of [
+        ['other-store', otherStoreMember],
+        ['online-only', onlineMember],
+      ] as const) {
+        const coupon = await issue(key, templateId, owner);
+        const refused = await redeem(staff.clerk.token, coupon.code);
+        expect(refused.status).toBe(403);
+        expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', message: '该优惠券属于其他门店的会员，本店不能核销' });
+        expect(await couponState(coupon.id)).toMatchObject({ status: 'available', usedAt: null, redeemedByStaff: null });
+        expect(await auditRows(coupon.id)).toEqual([]);
+        // An operator serves every member, so redeems it.
+        expect((await redeem(staff.admin.token, coupon.code, { storeId: storeA })).status).toBe(200);
+      }
+
+      const coupon = await issue('cross-store-setting', templateId, otherStoreMember);
+      const input = {
+        code: coupon.code,
+        staff: { id: staff.clerk.id, username: 'clerk', role: 'store_staff' as const, storeId: storeA, sessionId: 0 },
+        storeId: undefined,
+        now: NOW,
+        requestId: 'test',
+        ip: '127.0.0.1',
+      };
+      await expect(redeemCouponInStore(server.testDatabase.database, { ...input, crossStore: false })).rejects.toMatchObject({
+        status: 403,
+      });
+      const redeemed = await redeemCouponInStore(server.testDatabase.database, { ...input, crossStore: true });
+      expect(redeemed).toMatchObject({ memberId: otherStoreMember, storeId: storeA, redeemedByStaffId: staff.clerk.id });
+      expect(loadConfig({ DATA_DIR: '/tmp' }).allowCrossStoreRedemption).toBe(false);
+      expect(loadConfig({ DATA_DIR: '/tmp', ALLOW_CROSS_STORE_REDEMPTION: 'true' }).allowCrossStoreRedemption).toBe(true);
     });
 
     it('refuses an expired coupon with a clear message', async () => {

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { insertCouponTemplate, insertSku } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
-import { reconcilePendingPayments } from '../payments';
+import { expireUnpaidOrders, reconcilePendingPayments } from '../payments';
 import { decryptPhone } from '../../security/phone-crypto';
 import { ADDRESS, call, couponFor, memberWithSession, placeOrder, registerMoneyRoutes } from '../payments/checkout.fixtures';
-import { expireUnpaidOrders } from './order-expiry';
 
 const MINUTE = 60_000;
 
@@ -59,7 +58,7 @@ for (const kind of DATABASE_KINDS) {
 
       expect(await expireUnpaidOrders(test.server, advance(14 * MINUTE))).toMatchObject({ expired: 0 });
       const result = await expireUnpaidOrders(test.server, advance(2 * MINUTE));
-      expect(result).toEqual({ expired: 1, wechatClosed: 1, wechatCloseFailed: 0 });
+      expect(result).toEqual({ expired: 1, wechatClosed: 1, wechatCloseFailed: 0, paidAtClose: 0 });
       expect(await state()).toEqual({ stock: 4, coupon: 'available', status: 'expired', balance: 3_000, remaining: 3_000 });
       expect(await expireUnpaidOrders(test.server, advance(MINUTE))).toMatchObject({ expired: 0 });
       expect(await state()).toMatchObject({ balance: 3_000 });

@@ -1,44 +1,55 @@
 import { sql } from 'drizzle-orm';
-import { execute, withTransaction } from '../../db';
+import { execute, withTransaction, type Executor } from '../../db';
 import type { ServerContext } from '../../server';
 import { lockMember, returnSpentPoints } from '../points/points.repo';
 import { releaseCoupon } from '../coupons';
 import { idArray, releaseStockOfOrders } from './orders.repo';
 
-export interface ExpiryResult {
-  expired: number;
-  wechatClosed: number;
-  wechatCloseFailed: number;
+/** A pending order whose time is up; `hasPrepay` when a WeChat order was opened for it. */
+export interface DueOrder {
+  id: number;
+  orderNo: string;
+  expiresAt: Date;
+  hasPrepay: boolean;
 }
 
-/** Orders expired per run; a backlog is worked off by the next runs. */
-const EXPIRY_BATCH = 500;
+/** Pending orders past their expiry, oldest id first, at most `limit` (a backlog is worked off by later runs). */
+export async function dueUnpaidOrders(executor: Executor, now: Date, limit: number): Promise<DueOrder[]> {
+  const rows = await execute<{ id: number; order_no: string; expires_at: Date; has_prepay: boolean }>(
+    executor,
+    sql`select o.id, o.order_no, o.expires_at,
+               exists (select 1 from payments p where p.order_id = o.id and p.prepay_id is not null) as has_prepay
+        from orders o where o.status = 'pending' and o.expires_at < ${now}
+        order by o.id limit ${limit}`,
+  );
+  return rows.map((row) => ({ id: row.id, orderNo: row.order_no, expiresAt: row.expires_at, hasPrepay: row.has_prepay }));
+}
 
 /**
- * Expires pending orders whose time is up, set-based in one transaction: the orders become `expired`, their
- * stock goes back, their coupons become available again and their spent points are returned (see
- * returnSpentPoints). After commit the WeChat prepay orders are closed, best effort: a close that fails is
- * logged, and a payment that still arrives is answered by the notify flow (the order stays expired).
+ * Expires these orders if they are still pending, set-based in one transaction: the orders become `expired`,
+ * their stock goes back, their coupons become available again and their spent points are returned (see
+ * returnSpentPoints). The prepared payments of `closedAtWechat` orders become `closed`; the others stay
+ * `prepared`, so the reconcile job asks WeChat about them later. An order paid meanwhile is skipped (locked
+ * rows are skipped too and come back in the next run). Returns the ids expired.
  */
-export async function expireUnpaidOrders(context: ServerContext, now: Date): Promise<ExpiryResult> {
-  const expired = await withTransaction(context.database, async (tx) => {
-    const rows = await execute<{
-      id: number;
-      member_id: number;
-      order_no: string;
-      coupon_id: number | null;
-      points_used: number;
-      has_prepay: boolean;
-    }>(
+export async function expirePendingOrders(
+  context: ServerContext,
+  orderIds: readonly number[],
+  closedAtWechat: readonly number[],
+  now: Date,
+): Promise<number[]> {
+  if (orderIds.length === 0) return [];
+  return withTransaction(context.database, async (tx) => {
+    const rows = await execute<{ id: number; member_id: number; coupon_id: number | null; points_used: number }>(
       tx,
       sql`update orders o set status = 'expired', updated_at = ${now}
-          where o.id in (select id from orders where status = 'pending' and expires_at < ${now}
-                         order by id limit ${EXPIRY_BATCH} for update skip locked)
-          returning o.id, o.member_id, o.order_no, o.coupon_id, o.points_used,
-                    exists (select 1 from payments p where p.order_id = o.id and p.prepay_id is not null) as has_prepay`,
+          where o.id in (select id from orders where id = any(${idArray(orderIds)}::bigint[]) and status = 'pending'
+                           and expires_at < ${now}
+                         order by id for update skip locked)
+          returning o.id, o.member_id, o.coupon_id, o.points_used`,
     );
-    const orderIds = rows.map((row) => row.id).sort((a, b) => a - b);
-    await releaseStockOfOrders(tx, orderIds, now);
+    const expired = rows.map((row) => row.id).sort((a, b) => a - b);
+    await releaseStockOfOrders(tx, expired, now);
     for (const row of rows) {
       if (row.coupon_id !== null) await releaseCoupon(tx, { couponId: row.coupon_id, orderId: row.id, now });
     }
@@ -47,25 +58,13 @@ export async function expireUnpaidOrders(context: ServerContext, now: Date): Pro
       await lockMember(tx, row.member_id);
       await returnSpentPoints(tx, row.member_id, row.id);
     }
-    if (orderIds.length > 0) {
+    const closed = expired.filter((id) => closedAtWechat.includes(id));
+    if (closed.length > 0) {
       await tx.execute(
         sql`update payments set status = 'closed', updated_at = ${now}
-            where status = 'prepared' and order_id = any(${idArray(orderIds)}::bigint[])`,
+            where status = 'prepared' and order_id = any(${idArray(closed)}::bigint[])`,
       );
     }
-    return rows;
+    return expired;
   });
-
-  let wechatClosed = 0;
-  let wechatCloseFailed = 0;
-  for (const row of expired.filter((candidate) => candidate.has_prepay)) {
-    try {
-      await context.wechat.pay.closeOrder(row.order_no);
-      wechatClosed += 1;
-    } catch (error) {
-      wechatCloseFailed += 1;
-      context.logger.warn({ orderId: row.id, reason: (error as Error).message }, 'closing the WeChat order failed');
-    }
-  }
-  return { expired: expired.length, wechatClosed, wechatCloseFailed };
 }

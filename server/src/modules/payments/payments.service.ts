@@ -5,11 +5,19 @@ import { PAID_ORDER_STATUSES, type OrderStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { ServerContext } from '../../server';
 import { WechatPayError, type JsapiPrepayRequest, type RequestPaymentParams, type WechatPayTransaction } from '../../wechat';
-import { applyPaidOrder, lockOrder } from '../orders';
+import { applyPaidOrder, lockOrder, type LockedOrder } from '../orders';
 import { recordAudit } from './audit';
+import { insertRefund, submitRefund, type RefundToSubmit } from './refunds.service';
 
 export type PayOutcome =
-  'paid' | 'already_paid' | 'not_success' | 'unknown_order' | 'wrong_app' | 'amount_mismatch' | 'order_not_payable';
+  | 'paid'
+  | 'already_paid'
+  | 'not_success'
+  | 'unknown_order'
+  | 'wrong_app'
+  | 'amount_mismatch'
+  | 'refund_started'
+  | 'already_refunding';
 
 const isPaidStatus = (status: OrderStatus) => (PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(status);
 
@@ -119,39 +127,106 @@ async function createPrepay(
  * Applies a WeChat transaction in the SUCCESS state exactly once: the order row is locked, the app, order and
  * amount are checked, and only a pending order of exactly that amount is paid. A repeat (notification
  * redelivered, or the reconcile job racing it) finds the order paid and changes nothing. Refusals are
- * recorded in the audit log and never mark the order paid.
+ * recorded in the audit log and never mark the order paid. Money that arrives for an order that can no longer
+ * be fulfilled (expired or cancelled: its stock, coupon and points were already given back) is recorded as the
+ * payment it is and returned in full through the refund flow (see refundUnfulfillablePayment); the WeChat call
+ * goes out after commit, and a refund it could not start is sent again by the reconcile job.
  */
 export async function settleTransaction(context: ServerContext, transaction: WechatPayTransaction): Promise<PayOutcome> {
   if (transaction.trade_state !== 'SUCCESS') return 'not_success';
   const now = context.clock();
-  return withTransaction(context.database, async (tx) => {
-    const refuse = async (outcome: PayOutcome, orderId: number | null, detail: Record<string, unknown>) => {
-      await recordAudit(tx, now, `payment.${outcome}`, 'order', orderId ?? transaction.out_trade_no, {
-        outTradeNo: transaction.out_trade_no,
-        transactionId: transaction.transaction_id ?? null,
-        amountFen: transaction.amount.total,
-        ...detail,
-      });
-      return outcome;
-    };
-    if (transaction.appid !== context.wechat.appId) return refuse('wrong_app', null, { appid: transaction.appid });
-    const order = await lockOrder(tx, { orderNo: transaction.out_trade_no });
-    if (!order) return refuse('unknown_order', null, {});
-    if (isPaidStatus(order.status)) return 'already_paid';
-    if (transaction.amount.total !== order.payableFen) {
-      await recordPayment(tx, order.id, order.memberId, transaction, 'failed', now);
-      return refuse('amount_mismatch', order.id, { payableFen: order.payableFen });
-    }
-    if (order.status !== 'pending') return refuse('order_not_payable', order.id, { status: order.status });
-    const paidAt = transaction.success_time ? new Date(transaction.success_time) : now;
-    await recordPayment(tx, order.id, order.memberId, transaction, 'succeeded', now);
-    await applyPaidOrder(tx, order, paidAt, now);
-    return 'paid';
+  const settled = await withTransaction(
+    context.database,
+    async (tx): Promise<{ outcome: PayOutcome; refund?: StartedRefund }> => {
+      const refuse = async (outcome: PayOutcome, orderId: number | null, detail: Record<string, unknown>) => {
+        await recordAudit(tx, now, `payment.${outcome}`, 'order', orderId ?? transaction.out_trade_no, {
+          outTradeNo: transaction.out_trade_no,
+          transactionId: transaction.transaction_id ?? null,
+          amountFen: transaction.amount.total,
+          ...detail,
+        });
+        return { outcome };
+      };
+      if (transaction.appid !== context.wechat.appId) return refuse('wrong_app', null, { appid: transaction.appid });
+      const order = await lockOrder(tx, { orderNo: transaction.out_trade_no });
+      if (!order) return refuse('unknown_order', null, {});
+      if (isPaidStatus(order.status)) return { outcome: 'already_paid' };
+      if (order.status !== 'pending') return refundUnfulfillablePayment(tx, order, transaction, now);
+      if (transaction.amount.total !== order.payableFen) {
+        await recordPayment(tx, order.id, order.memberId, transaction, 'failed', now);
+        return refuse('amount_mismatch', order.id, { payableFen: order.payableFen });
+      }
+      const paidAt = transaction.success_time ? new Date(transaction.success_time) : now;
+      await recordPayment(tx, order.id, order.memberId, transaction, 'succeeded', now);
+      await applyPaidOrder(tx, order, paidAt, now);
+      return { outcome: 'paid' };
+    },
+  );
+  if (settled.refund) await sendStartedRefund(context, settled.refund);
+  return settled.outcome;
+}
+
+/**
+ * The payment of an order that is no longer pending and was never paid is kept as `succeeded` (the money did
+ * arrive) and a refund of the whole amount is stored with an audit row, once per order: a redelivered
+ * notification finds the refund already under way.
+ */
+async function refundUnfulfillablePayment(
+  tx: Tx,
+  order: LockedOrder,
+  transaction: WechatPayTransaction,
+  now: Date,
+): Promise<{ outcome: PayOutcome; refund?: StartedRefund }> {
+  await recordPayment(tx, order.id, order.memberId, transaction, 'succeeded', now);
+  const [underWay] = await execute<{ id: number }>(
+    tx,
+    sql`select id from refunds where order_id = ${order.id} and status in ('pending', 'processing', 'succeeded') limit 1`,
+  );
+  if (underWay) return { outcome: 'already_refunding' };
+  const refund = await startUnfulfillableRefund(tx, order, transaction.amount.total, now, 'payment.refund_unfulfillable', {
+    outTradeNo: transaction.out_trade_no,
+    transactionId: transaction.transaction_id ?? null,
+    orderStatus: order.status,
   });
+  return { outcome: 'refund_started', refund };
+}
+
+/** Stores the full refund of an ended order's payment, with its audit row; the caller sends it after commit. */
+export async function startUnfulfillableRefund(
+  tx: Tx,
+  order: LockedOrder,
+  amountFen: number,
+  now: Date,
+  auditAction: string,
+  auditDetail: Record<string, unknown>,
+): Promise<StartedRefund> {
+  const reason = UNFULFILLABLE_REFUND_REASON;
+  const refund = await insertRefund(tx, order, { amountFen, reason, lines: [], requestedBy: null, now });
+  await recordAudit(tx, now, auditAction, 'order', order.id, {
+    ...auditDetail,
+    amountFen,
+    refundId: refund.id,
+    outRefundNo: refund.out_refund_no,
+  });
+  return { id: refund.id, outRefundNo: refund.out_refund_no, orderNo: order.orderNo, amountFen, totalFen: amountFen, reason };
+}
+
+/** What the shopper reads in WeChat's refund message. */
+export const UNFULFILLABLE_REFUND_REASON = '订单已超时关闭，款项原路退回';
+
+/** A refund the system started, as it is sent to WeChat Pay. */
+export type StartedRefund = RefundToSubmit;
+
+/**
+ * Sends a refund the system started; true when WeChat Pay took it. Without an answer it stays pending and the
+ * reconcile job sends it again under the same out_refund_no; refused, it fails and the reconcile job starts a new one.
+ */
+export async function sendStartedRefund(context: ServerContext, refund: StartedRefund): Promise<boolean> {
+  return (await submitRefund(context, refund)) === 'processing';
 }
 
 /** Turns the order's prepared payment row into the outcome, or adds one (e.g. paid before any row existed). */
-async function recordPayment(
+export async function recordPayment(
   tx: Tx,
   orderId: number,
   memberId: number,
@@ -176,37 +251,4 @@ async function recordPayment(
                 ${transaction.amount.total}, ${status}, ${notification}::jsonb, ${now}, ${now}, ${now})
         on conflict do nothing`,
   );
-}
-
-export interface ReconcileResult {
-  checked: number;
-  paid: number;
-  failed: number;
-}
-
-/**
- * For pending orders whose prepay is older than a minute, asks WeChat for the trade state and runs the same
- * settlement when WeChat says SUCCESS, so a lost notification still pays the order.
- */
-export async function reconcilePendingPayments(context: ServerContext, now: Date, limit = 200): Promise<ReconcileResult> {
-  const candidates = await execute<{ order_no: string }>(
-    context.database.db,
-    sql`select o.order_no from orders o
-        where o.status = 'pending'
-          and exists (select 1 from payments p where p.order_id = o.id and p.status = 'prepared'
-                        and p.prepay_id is not null and p.created_at < ${new Date(now.getTime() - 60_000)})
-        order by o.id limit ${limit}`,
-  );
-  let paid = 0;
-  let failed = 0;
-  for (const { order_no: orderNo } of candidates) {
-    try {
-      const transaction = await context.wechat.pay.queryOrderByOutTradeNo(orderNo);
-      if ((await settleTransaction(context, transaction)) === 'paid') paid += 1;
-    } catch (error) {
-      failed += 1;
-      context.logger.warn({ orderNo, reason: (error as Error).message }, 'payment reconciliation failed for an order');
-    }
-  }
-  return { checked: candidates.length, paid, failed };
 }

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { clawbackForRefund, orderBatchId, type PointsEntry } from '@member-ops/shared';
 import { execute, withTransaction, type Tx } from '../../db';
-import type { RefundLine, RefundStatus } from '../../db/schema';
+import { PAID_ORDER_STATUSES, type OrderStatus, type RefundLine, type RefundStatus } from '../../db/schema';
 import type { ServerContext } from '../../server';
 import type { WechatPayRefundNotification } from '../../wechat';
 import { lockOrder, refreshGrowthValue, type LockedOrder } from '../orders';
-import { debitPoints, lockMember } from '../points/points.repo';
+import { debitPoints, lockMember, returnSpentPointsForRefund } from '../points/points.repo';
 import { tierConfigAt } from '../points/rule-configs';
 import { updateMemberDerived } from '../segmentation';
 import { recordAudit } from './audit';
@@ -15,7 +15,8 @@ export type RefundOutcome = 'refunded' | 'already_settled' | 'failed' | 'unknown
 
 /**
  * Applies a REFUND.* notification exactly once, under the order lock: SUCCESS marks the refund succeeded,
- * adds it to the order and its lines, claws back the points of the refunded share and lowers the purchase
+ * adds it to the order and its lines, returns the refunded share of the points spent at checkout (see
+ * returnSpentPointsForRefund), claws back the points earned on the refunded share and lowers the purchase
  * aggregates (then recomputed with the member's classifications) and growth value. The tier is not lowered
  * here: downgrades happen only at the tier review. CLOSED / ABNORMAL mark the refund failed.
  */
@@ -50,6 +51,21 @@ export async function settleRefund(context: ServerContext, notice: WechatPayRefu
       return 'amount_mismatch';
     }
     const succeededAt = notice.success_time ? new Date(notice.success_time) : now;
+    if (!(PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(order.status)) {
+      // A payment that arrived for an order that had already ended: the order never counted as bought (no points,
+      // aggregates or growth), so only the refund settles and the order keeps its status.
+      await tx.execute(
+        sql`update refunds set status = 'succeeded', refund_id = ${notice.refund_id}, notification = ${JSON.stringify(notice)}::jsonb,
+                               notified_at = ${now}, succeeded_at = ${succeededAt}, updated_at = ${now}
+            where id = ${refund.id}`,
+      );
+      await recordAudit(tx, now, 'refund.unfulfillable_refunded', 'order', order.id, {
+        refundId: refund.id,
+        amountFen: refund.amount_fen,
+        orderStatus: order.status,
+      });
+      return 'refunded';
+    }
     await tx.execute(
       sql`update orders set refunded_fen = refunded_fen + ${refund.amount_fen}, updated_at = ${now} where id = ${order.id}`,
     );
@@ -61,6 +77,16 @@ export async function settleRefund(context: ServerContext, notice: WechatPayRefu
             where i.id = l."orderItemId" and i.order_id = ${order.id}`,
       );
     }
+    // Spent points come back before the earned ones are clawed back, so the clawback can take from them.
+    await lockMember(tx, order.memberId);
+    await returnSpentPointsForRefund(tx, {
+      memberId: order.memberId,
+      orderId: order.id,
+      refundId: refund.id,
+      paidFen: order.paidFen,
+      refundedFenAfter: order.refundedFen + refund.amount_fen,
+      now,
+    });
     const clawback = await clawBackPoints(tx, order, refund.id, refund.amount_fen, now);
     await tx.execute(
       sql`update refunds set status = 'succeeded', refund_id = ${notice.refund_id}, notification = ${JSON.stringify(notice)}::jsonb,

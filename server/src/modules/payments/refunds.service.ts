@@ -71,20 +71,13 @@ export async function requestRefund(
       request,
       inFlight.flatMap((r) => r.lines),
     );
-    const [{ count } = { count: 0 }] = await execute<{ count: number }>(
-      tx,
-      sql`select count(*)::int8 as count from refunds where order_id = ${orderId}`,
-    );
-    const [refund] = await execute<{ id: number; created_at: Date; out_refund_no: string }>(
-      tx,
-      sql`insert into refunds (out_refund_no, order_id, member_id, amount_fen, status, reason, lines, requested_by,
-                               created_at, updated_at)
-          values (${`${order.orderNo}R${count + 1}`}, ${orderId}, ${order.memberId}, ${request.amountFen}, 'pending',
-                  ${request.reason}, ${JSON.stringify(lines)}::jsonb, ${staff.id}, ${now}, ${now})
-          returning id, created_at, out_refund_no`,
-    );
-    if (!refund) throw new Error('refund insert returned nothing');
-    await tx.execute(sql`update orders set status = 'refunding', updated_at = ${now} where id = ${orderId}`);
+    const refund = await insertRefund(tx, order, {
+      amountFen: request.amountFen,
+      reason: request.reason,
+      lines,
+      requestedBy: staff.id,
+      now,
+    });
     await recordAudit(
       tx,
       now,
@@ -100,9 +93,9 @@ export async function requestRefund(
   const status = await submitRefund(context, {
     id: refund.id,
     outRefundNo: refund.out_refund_no,
-    outTradeNo: order.orderNo,
+    orderNo: order.orderNo,
     amountFen: request.amountFen,
-    paidFen: order.paidFen,
+    totalFen: order.paidFen,
     reason: request.reason,
   });
   if (status === 'failed') throw new AppError('UPSTREAM_FAILED', '微信支付未受理此退款，未发生退款');
@@ -119,12 +112,42 @@ export async function requestRefund(
   };
 }
 
-interface RefundToSubmit {
+/**
+ * Stores a refund as pending, numbered `<order_no>R<n>`; an order with a paid status turns `refunding`. The caller
+ * holds the order lock. `requestedBy` is null for the refunds the system starts itself (a payment for an order that
+ * can no longer be fulfilled).
+ */
+export async function insertRefund(
+  tx: Tx,
+  order: Pick<LockedOrder, 'id' | 'orderNo' | 'memberId' | 'status'>,
+  refund: { amountFen: number; reason: string; lines: RefundLine[]; requestedBy: number | null; now: Date },
+): Promise<{ id: number; created_at: Date; out_refund_no: string }> {
+  const [{ count } = { count: 0 }] = await execute<{ count: number }>(
+    tx,
+    sql`select count(*)::int8 as count from refunds where order_id = ${order.id}`,
+  );
+  const [row] = await execute<{ id: number; created_at: Date; out_refund_no: string }>(
+    tx,
+    sql`insert into refunds (out_refund_no, order_id, member_id, amount_fen, status, reason, lines, requested_by,
+                             created_at, updated_at)
+        values (${`${order.orderNo}R${count + 1}`}, ${order.id}, ${order.memberId}, ${refund.amountFen}, 'pending',
+                ${refund.reason}, ${JSON.stringify(refund.lines)}::jsonb, ${refund.requestedBy}, ${refund.now}, ${refund.now})
+        returning id, created_at, out_refund_no`,
+  );
+  if (!row) throw new Error('refund insert returned nothing');
+  if ((PAID_ORDER_STATUSES as readonly OrderStatus[]).includes(order.status)) {
+    await tx.execute(sql`update orders set status = 'refunding', updated_at = ${refund.now} where id = ${order.id}`);
+  }
+  return row;
+}
+
+export interface RefundToSubmit {
   id: number;
   outRefundNo: string;
-  outTradeNo: string;
+  orderNo: string;
   amountFen: number;
-  paidFen: number;
+  /** The amount WeChat Pay took for the order (the refund's `amount.total`). */
+  totalFen: number;
   reason: string | null;
 }
 
@@ -134,14 +157,14 @@ interface RefundToSubmit {
  * failed. No usable answer (timeout, reset, 5xx, unreachable) → still pending: it may have been done, so the refund
  * keeps counting as in flight and resubmitPendingRefunds asks again with the same number.
  */
-async function submitRefund(context: ServerContext, refund: RefundToSubmit): Promise<RefundStatus> {
+export async function submitRefund(context: ServerContext, refund: RefundToSubmit): Promise<RefundStatus> {
   try {
     const answer = await context.wechat.pay.createRefund({
-      outTradeNo: refund.outTradeNo,
+      outTradeNo: refund.orderNo,
       outRefundNo: refund.outRefundNo,
       refundFen: refund.amountFen,
-      totalFen: refund.paidFen,
-      ...(refund.reason !== null ? { reason: refund.reason } : {}),
+      totalFen: refund.totalFen,
+      ...(refund.reason ? { reason: refund.reason } : {}),
       notifyUrl: notifyUrl(context),
     });
     const [row] = await execute<{ status: RefundStatus }>(
@@ -177,8 +200,9 @@ export interface ResubmitRefundsResult {
 const RESUBMIT_AFTER_MS = 60_000;
 
 /**
- * Refunds still pending a minute after their last attempt (WeChat Pay never answered) are asked again with their
- * own out_refund_no, so each is refunded at most once and none is forgotten.
+ * Staff refunds still pending a minute after their last attempt (WeChat Pay never answered) are asked again with
+ * their own out_refund_no, so each is refunded at most once and none is forgotten. Refunds the system started (of
+ * payments for ended orders) are sent again by the reconcile job.
  */
 export async function resubmitPendingRefunds(context: ServerContext, now: Date, limit = 100): Promise<ResubmitRefundsResult> {
   const rows = await execute<{
@@ -192,7 +216,7 @@ export async function resubmitPendingRefunds(context: ServerContext, now: Date, 
     context.database.db,
     sql`select r.id, r.out_refund_no, o.order_no, r.amount_fen, o.paid_fen, r.reason
         from refunds r join orders o on o.id = r.order_id
-        where r.status = 'pending' and r.refund_id is null and r.updated_at < ${new Date(now.getTime() - RESUBMIT_AFTER_MS)}
+        where r.status = 'pending' and r.refund_id is null and r.requested_by is not null and r.updated_at < ${new Date(now.getTime() - RESUBMIT_AFTER_MS)}
         order by r.id limit ${limit}`,
   );
   const result: ResubmitRefundsResult = { checked: rows.length, accepted: 0, refused: 0, unanswered: 0 };
@@ -200,9 +224,9 @@ export async function resubmitPendingRefunds(context: ServerContext, now: Date, 
     const status = await submitRefund(context, {
       id: row.id,
       outRefundNo: row.out_refund_no,
-      outTradeNo: row.order_no,
+      orderNo: row.order_no,
       amountFen: row.amount_fen,
-      paidFen: row.paid_fen,
+      totalFen: row.paid_fen,
       reason: row.reason,
     });
     if (status === 'failed') result.refused += 1;
@@ -266,7 +290,12 @@ export async function failRefund(tx: Tx, refundId: number, now: Date): Promise<v
   if (refund) await settleOrderRefundStatus(tx, refund.order_id, now);
 }
 
-/** refunded when everything paid came back; refunding while a refund is in flight; otherwise by refunded_fen. */
+const paidStatuses = sql.raw(PAID_ORDER_STATUSES.map((status) => `'${status}'`).join(', '));
+
+/**
+ * refunded when everything paid came back; refunding while a refund is in flight; otherwise by refunded_fen. An
+ * order that was never paid (a refunded payment of an expired order) keeps its status.
+ */
 export async function settleOrderRefundStatus(tx: Tx, orderId: number, now: Date): Promise<void> {
   await tx.execute(
     sql`update orders o set updated_at = ${now}, status = case
@@ -274,6 +303,6 @@ export async function settleOrderRefundStatus(tx: Tx, orderId: number, now: Date
           when exists (select 1 from refunds r where r.order_id = o.id and r.status in ('pending', 'processing')) then 'refunding'
           when o.refunded_fen > 0 then 'partially_refunded'
           else 'paid' end
-        where o.id = ${orderId}`,
+        where o.id = ${orderId} and o.status in (${paidStatuses})`,
   );
 }

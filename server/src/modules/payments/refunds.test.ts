@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_KINDS, execute } from '../../db';
+import { DATABASE_KINDS, execute, withTransaction } from '../../db';
 import { staffAccounts, stores } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
 import { hashPassword } from '../../security/password';
 import { insertSku } from '../../testing/fixtures';
+import { creditPoints, lockMember } from '../points/points.repo';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { call, memberWithSession, payThroughSandbox, placeOrder, registerMoneyRoutes } from './checkout.fixtures';
 
@@ -139,6 +140,97 @@ for (const kind of DATABASE_KINDS) {
         sql`select count(*)::int8 as n from audit_log where action = 'order.refund_requested' and target_id = ${String(full.orderId)}`,
       );
       expect(audits[0]?.n).toBe(1);
+    });
+
+    it('gives back the points spent: each partial refund its share rounded down, all of them once fully refunded', async () => {
+      const db = test.testDatabase.database.db;
+      const staff = await staffHeaders(test, 'operator');
+      const { memberId, headers } = await memberWithSession(test, { points: 1_000 });
+      const [opening] = await execute<{ expires_at: Date }>(
+        db,
+        sql`select expires_at from points_batches where member_id = ${memberId}`,
+      );
+      const a = await insertSku(db, { priceFen: 30_000 });
+      const b = await insertSku(db, { priceFen: 27_000 });
+      const order = await placeOrder(test, headers, {
+        items: [
+          { skuId: a.skuId, quantity: 1 },
+          { skuId: b.skuId, quantity: 1 },
+        ],
+        pointsToUse: 500,
+      });
+      expect(order.payableFen).toBe(56_500);
+      await payThroughSandbox(test, headers, order);
+      expect(await balance(memberId)).toMatchObject({ balance: 1_065, ledger: 1_065 });
+
+      await call(test, 'POST', `/api/staff/orders/${order.id}/refunds`, {
+        headers: staff,
+        body: { amountFen: 20_000, reason: '部分退货' },
+      });
+      await waitForRefunds(test, headers, order.id, 1);
+      // 500 × 20000 / 56500 = 176.99 → 176 back; 565 × 20000 / 56500 = 200 earned points clawed back.
+      expect(await balance(memberId)).toMatchObject({ balance: 1_041, ledger: 1_041 });
+
+      await call(test, 'POST', `/api/staff/orders/${order.id}/refunds`, {
+        headers: staff,
+        body: { amountFen: 36_500, reason: '全部退货' },
+      });
+      await waitForRefunds(test, headers, order.id, 2);
+      expect(await balance(memberId)).toMatchObject({ balance: 1_000, ledger: 1_000 });
+      const returned = await execute<{ points: number; expires_at: Date; batch_left: number }>(
+        db,
+        sql`select l.points, b.expires_at, b.remaining_points as batch_left from points_ledger l
+            join points_batches b on b.id = l.batch_id
+            where l.member_id = ${memberId} and l.kind = 'refund_return' order by l.id`,
+      );
+      expect(returned.map((row) => row.points)).toEqual([176, 324]);
+      // The points keep the expiry of the batch they were spent from.
+      expect(returned.map((row) => row.expires_at.getTime())).toEqual([
+        opening?.expires_at.getTime(),
+        opening?.expires_at.getTime(),
+      ]);
+      const [live] = await execute<{ live: number }>(
+        db,
+        sql`select coalesce(sum(remaining_points), 0)::int8 as live from points_batches where member_id = ${memberId}`,
+      );
+      expect(live?.live).toBe(1_000);
+    });
+
+    it('gives points spent from a batch about to expire 30 days from the refund', async () => {
+      const db = test.testDatabase.database.db;
+      const staff = await staffHeaders(test, 'operator');
+      const { memberId, headers } = await memberWithSession(test);
+      const soon = new Date(Date.now() + 5 * 86_400_000);
+      await withTransaction(test.testDatabase.database, async (tx) => {
+        await lockMember(tx, memberId);
+        await creditPoints(tx, {
+          memberId,
+          kind: 'bonus',
+          points: 300,
+          idempotencyKey: 'test:expiring-soon',
+          earnedAt: new Date(),
+          expiresAt: soon,
+        });
+      });
+      const { skuId } = await insertSku(db, { priceFen: 20_000 });
+      const order = await placeOrder(test, headers, { items: [{ skuId, quantity: 1 }], pointsToUse: 300 });
+      await payThroughSandbox(test, headers, order);
+      const before = Date.now();
+      await call(test, 'POST', `/api/staff/orders/${order.id}/refunds`, {
+        headers: staff,
+        body: { amountFen: order.payableFen, reason: '整单退款' },
+      });
+      await waitForRefunds(test, headers, order.id, 1);
+      const [returned] = await execute<{ points: number; expires_at: Date }>(
+        db,
+        sql`select l.points, b.expires_at from points_ledger l join points_batches b on b.id = l.batch_id
+            where l.member_id = ${memberId} and l.kind = 'refund_return'`,
+      );
+      expect(returned?.points).toBe(300);
+      const thirtyDays = 30 * 86_400_000;
+      expect(returned?.expires_at.getTime()).toBeGreaterThanOrEqual(before + thirtyDays);
+      expect(returned?.expires_at.getTime()).toBeLessThanOrEqual(Date.now() + thirtyDays);
+      expect(await balance(memberId)).toMatchObject({ balance: 300, ledger: 300 });
     });
 
     it('keeps the tier on a refund and settles a redelivered refund notification once', async () => {

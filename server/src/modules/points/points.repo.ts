@@ -191,6 +191,63 @@ export async function returnSpentPoints(tx: Tx, memberId: number, orderId: numbe
   return returned;
 }
 
+/** Returned points are always usable for at least this many days after the refund that returns them. */
+export const RETURNED_POINTS_MIN_DAYS = 30;
+
+/**
+ * Gives back the share of an order's checkout points spend that its refunds now cover. How many: the cumulative
+ * floor(spent × refunded fen ÷ paid fen) minus what earlier refunds of the order returned, so each partial refund
+ * rounds down and together they return exactly the points spent once the whole payment is refunded. Where to:
+ * the batches the spend took them from, the latest expiry first, each as a `refund_return` credit that opens a
+ * batch with that batch's earn time and expiry — the shopper keeps the expiry the points had — except that a
+ * batch expiring within RETURNED_POINTS_MIN_DAYS of the refund (or already expired) gives them until that many
+ * days after the refund, so points returned are never points the shopper cannot use. Keyed per refund and
+ * source batch, so a repeated settlement returns nothing more. The caller holds the order and member locks.
+ */
+export async function returnSpentPointsForRefund(
+  tx: Tx,
+  refund: { memberId: number; orderId: number; refundId: number; paidFen: number; refundedFenAfter: number; now: Date },
+): Promise<number> {
+  if (refund.paidFen <= 0) return 0;
+  const sources = await execute<{ batch_id: number; points: number; earned_at: Date; expires_at: Date; returned: number }>(
+    tx,
+    sql`select c.batch_id, c.points, b.earned_at, b.expires_at,
+               coalesce((select sum(r.points) from points_ledger r
+                         where r.member_id = l.member_id and r.order_id = l.order_id and r.kind = 'refund_return'
+                           and r.idempotency_key like 'return:refund:%:batch:' || c.batch_id::text), 0)::int8 as returned
+        from points_ledger l
+        join points_consumptions c on c.ledger_entry_id = l.id and c.member_id = l.member_id
+        join points_batches b on b.id = c.batch_id
+        where l.member_id = ${refund.memberId} and l.idempotency_key = ${spendKey(refund.orderId)}
+        order by b.expires_at desc, c.batch_id desc`,
+  );
+  const spent = sources.reduce((sum, row) => sum + row.points, 0);
+  const returnedBefore = sources.reduce((sum, row) => sum + row.returned, 0);
+  const refunded = Math.min(refund.refundedFenAfter, refund.paidFen);
+  let due = Math.floor((spent * refunded) / refund.paidFen) - returnedBefore;
+  const earliestExpiry = new Date(refund.now.getTime() + RETURNED_POINTS_MIN_DAYS * 86_400_000);
+  let returned = 0;
+  for (const row of sources) {
+    if (due <= 0) break;
+    const points = Math.min(due, row.points - row.returned);
+    if (points <= 0) continue;
+    const credit = await creditPoints(tx, {
+      memberId: refund.memberId,
+      kind: 'refund_return',
+      points,
+      idempotencyKey: `return:refund:${refund.refundId}:batch:${row.batch_id}`,
+      earnedAt: row.earned_at,
+      expiresAt: row.expires_at > earliestExpiry ? row.expires_at : earliestExpiry,
+      orderId: refund.orderId,
+      refundId: refund.refundId,
+      note: 'points spent on a refunded order',
+    });
+    if (credit) returned += points;
+    due -= points;
+  }
+  return returned;
+}
+
 /** The ledger key of an order's checkout spend. */
 export function spendKey(orderId: number): string {
   return `spend:order:${orderId}`;

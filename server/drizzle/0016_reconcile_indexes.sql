@@ -1,0 +1,3 @@
+CREATE INDEX "payments_order_idx" ON "payments" USING btree ("order_id");--> statement-breakpoint
+CREATE INDEX "payments_prepared_idx" ON "payments" USING btree ("created_at") WHERE "payments"."status" = 'prepared';--> statement-breakpoint
+CREATE INDEX "refunds_system_open_idx" ON "refunds" USING btree ("order_id") WHERE "refunds"."requested_by" is null and "refunds"."status" in ('pending', 'failed');
