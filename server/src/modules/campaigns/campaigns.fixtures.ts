@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { CampaignInput, CampaignView } from '@member-ops/shared';
 import { expect } from 'vitest';
-import { execute, type Executor } from '../../db';
+import { execute, type DatabaseKind, type Executor } from '../../db';
 import { memberMetrics, staffAccounts, subscribeTemplates, subscriptionCredits } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
 import { call } from '../auth/auth.testing';
 import { insertMember } from '../../testing/fixtures';
-import type { TestServer } from '../../testing/server';
+import { startTestServer, type TestServer } from '../../testing/server';
 
 export const COUPON_TEMPLATE = 'tpl-coupon-arrived';
 
@@ -82,6 +82,29 @@ export async function campaignMember(
     await db.insert(subscriptionCredits).values({ memberId: id, templateId: COUPON_TEMPLATE, credits: options.credits ?? 0 });
   }
   return id;
+}
+
+/** A test server at `now` with the coupon message template and an operator's bearer token. */
+export async function startCampaignServer(kind: DatabaseKind, now: Date): Promise<{ test: TestServer; token: string }> {
+  const test = await startTestServer(kind, { now });
+  await insertCouponMessageTemplate(test.testDatabase.database.db);
+  return { test, token: await staffToken(test, 'operator') };
+}
+
+/** Back at `now` with no messages in the sandbox, as each test starts. */
+export async function resetCampaignServer(test: TestServer, now: Date): Promise<void> {
+  test.setNow(now);
+  await clearSandboxMessages(test);
+}
+
+/** Each member's coupon message credits left, in member order. */
+export async function couponMessageCredits(db: Executor, members: number[]): Promise<number[]> {
+  const rows = await execute<{ credits: number }>(
+    db,
+    sql`select credits from subscription_credits where member_id = any(${`{${members.join(',')}}`}::int8[])
+        and template_id = ${COUPON_TEMPLATE} order by member_id`,
+  );
+  return rows.map((row) => row.credits);
 }
 
 export async function createAndStart(

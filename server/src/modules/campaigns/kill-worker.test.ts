@@ -7,16 +7,15 @@ import { sql } from 'drizzle-orm';
 import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../db';
-import { startTestServer, type TestServer } from '../../testing/server';
+import type { TestServer } from '../../testing/server';
 import {
   api,
   campaignMember,
-  COUPON_TEMPLATE,
+  couponMessageCredits,
   createAndStart,
-  insertCouponMessageTemplate,
   plainMessage,
   sandboxMessages,
-  staffToken,
+  startCampaignServer,
 } from './campaigns.fixtures';
 import { WORKER_LEASE_MS } from './drain-worker.testing';
 import { drainOutbox, planCampaigns } from './index';
@@ -95,9 +94,7 @@ describe('a delivery worker killed with SIGKILL mid-send [postgres]', () => {
   const db = () => test.testDatabase.database.db;
 
   beforeAll(async () => {
-    test = await startTestServer('postgres', { now: NOON });
-    await insertCouponMessageTemplate(db());
-    token = await staffToken(test, 'operator');
+    ({ test, token } = await startCampaignServer('postgres', NOON));
   }, 120_000);
   afterAll(async () => {
     await test?.stop();
@@ -151,32 +148,24 @@ describe('a delivery worker killed with SIGKILL mid-send [postgres]', () => {
         db(),
         sql`select status, last_error from deliveries where campaign_id = ${campaign.id}`,
       );
-    const credits = async () =>
-      (
-        await execute<{ credits: number }>(
-          db(),
-          sql`select credits from subscription_credits where member_id = any(${`{${members.join(',')}}`}::int8[])
-              and template_id = ${COUPON_TEMPLATE}`,
-        )
-      ).map((row) => row.credits);
 
     // What kill -9 left: every message reserved and in flight, 12 of them delivered by WeChat, no credit used.
     expect(wechat.forwarded()).toBe(REACHING);
     expect(await received()).toHaveLength(REACHING);
     expect((await rows()).map((row) => [row.status, row.last_error])).toEqual(Array(MESSAGES).fill(['pending', 'in_flight']));
-    expect(await credits()).toEqual(Array(MESSAGES).fill(2));
+    expect(await couponMessageCredits(db(), members)).toEqual(Array(MESSAGES).fill(2));
 
     // The restarted worker after the lease: all unknown (WeChat cannot be asked), each credit used once.
     test.setNow(new Date(NOON.getTime() + WORKER_LEASE_MS + 1));
     expect(await drainOutbox(test.server)).toMatchObject({ unknown: MESSAGES, sent: 0, failed: 0 });
     expect((await rows()).map((row) => row.status)).toEqual(Array(MESSAGES).fill('unknown'));
-    expect(await credits()).toEqual(Array(MESSAGES).fill(1));
+    expect(await couponMessageCredits(db(), members)).toEqual(Array(MESSAGES).fill(1));
     test.setNow(new Date(NOON.getTime() + 2 * WORKER_LEASE_MS));
     expect(await drainOutbox(test.server)).toMatchObject({ unknown: 0, sent: 0, batches: 0 });
     const delivered = await received();
     expect(delivered).toHaveLength(REACHING);
     expect(new Set(delivered).size).toBe(REACHING);
-    expect(await credits()).toEqual(Array(MESSAGES).fill(1));
+    expect(await couponMessageCredits(db(), members)).toEqual(Array(MESSAGES).fill(1));
 
     const report = await api<CampaignReportResponse>(test, 'GET', `/admin/campaigns/${campaign.id}/report`, token);
     expect(report.body.deliveries).toMatchObject({ total: MESSAGES, sent: 0, unknown: MESSAGES, failed: 0, pending: 0 });
