@@ -8,6 +8,7 @@ import { createStaffSession } from '../../http/auth';
 import { call } from '../auth/auth.testing';
 import { insertMember } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
+import { planCampaigns } from './index';
 
 export const COUPON_TEMPLATE = 'tpl-coupon-arrived';
 
@@ -123,6 +124,23 @@ export async function createAndStart(
   });
   expect(started.status, JSON.stringify(started.body)).toBe(200);
   return started.body;
+}
+
+/** `count` new members with 2 coupon message credits each, and a started, planned broadcast of one message to them. */
+export async function plannedBroadcast(test: TestServer, token: string, count: number, otherTags: string[] = []) {
+  const tag = `b-${randomUUID().slice(0, 8)}`;
+  const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
+  const members: number[] = [];
+  for (const openid of openids) {
+    members.push(await campaignMember(test.testDatabase.database.db, { credits: 2, openid, tags: [tag, ...otherTags] }));
+  }
+  const campaign = await createAndStart(test, token, {
+    rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
+    holdoutRatioBp: 0,
+    steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
+  });
+  expect((await planCampaigns(test.server)).deliveries).toBe(count);
+  return { campaign, openids, members };
 }
 
 export interface SandboxMessage {

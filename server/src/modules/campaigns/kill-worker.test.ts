@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,17 +7,9 @@ import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../db';
 import type { TestServer } from '../../testing/server';
-import {
-  api,
-  campaignMember,
-  couponMessageCredits,
-  createAndStart,
-  plainMessage,
-  sandboxMessages,
-  startCampaignServer,
-} from './campaigns.fixtures';
+import { api, couponMessageCredits, plannedBroadcast, sandboxMessages, startCampaignServer } from './campaigns.fixtures';
 import { WORKER_LEASE_MS } from './drain-worker.testing';
-import { drainOutbox, planCampaigns } from './index';
+import { drainOutbox } from './index';
 
 const NOON = fromShanghai(2026, 3, 18, 12);
 const MESSAGES = 20;
@@ -101,16 +92,7 @@ describe('a delivery worker killed with SIGKILL mid-send [postgres]', () => {
   });
 
   it('leaves its reserved messages unknown after recovery: each reached WeChat at most once, each credit used once', async () => {
-    const tag = `kill-${randomUUID().slice(0, 8)}`;
-    const openids = Array.from({ length: MESSAGES }, () => `openid-${randomUUID()}`);
-    const members: number[] = [];
-    for (const openid of openids) members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag] }));
-    const campaign = await createAndStart(test, token, {
-      rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
-      holdoutRatioBp: 0,
-      steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
-    });
-    expect((await planCampaigns(test.server)).deliveries).toBe(MESSAGES);
+    const { campaign, openids, members } = await plannedBroadcast(test, token, MESSAGES);
 
     const wechat = holdingWechat(`${test.url}/sandbox`, REACHING, MESSAGES);
     const wechatUrl = await wechat.listen();

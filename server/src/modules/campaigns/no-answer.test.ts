@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,16 +9,14 @@ import type { TestServer } from '../../testing/server';
 import { createWechatClient, type WechatTimeouts } from '../../wechat';
 import {
   api,
-  campaignMember,
   couponMessageCredits,
-  createAndStart,
-  plainMessage,
+  plannedBroadcast,
   resetCampaignServer,
   sandboxMessages,
   staffToken,
   startCampaignServer,
 } from './campaigns.fixtures';
-import { drainOutbox, planCampaigns } from './index';
+import { drainOutbox } from './index';
 
 const NOON = fromShanghai(2026, 3, 18, 12);
 const SEND_PATH = '/cgi-bin/message/subscribe/send';
@@ -39,19 +36,7 @@ for (const kind of DATABASE_KINDS) {
       return { ...test.server, wechat: { ...test.server.wechat, wechat } };
     }
 
-    async function broadcast(count: number) {
-      const tag = `na-${randomUUID().slice(0, 8)}`;
-      const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
-      const members: number[] = [];
-      for (const openid of openids) members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag] }));
-      const campaign = await createAndStart(test, token, {
-        rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
-        holdoutRatioBp: 0,
-        steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
-      });
-      expect((await planCampaigns(test.server)).deliveries).toBe(count);
-      return { campaign, openids, members };
-    }
+    const broadcast = (count: number) => plannedBroadcast(test, token, count);
     const received = async (openids: string[]) =>
       (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
     const rows = async (campaignId: number) =>

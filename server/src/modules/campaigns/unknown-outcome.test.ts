@@ -8,10 +8,10 @@ import type { TestServer } from '../../testing/server';
 import type { WechatClient } from '../../wechat';
 import {
   api,
-  campaignMember,
   couponMessageCredits,
   createAndStart,
   plainMessage,
+  plannedBroadcast,
   resetCampaignServer,
   sandboxMessages,
   staffToken,
@@ -69,22 +69,7 @@ for (const kind of DATABASE_KINDS) {
     const db = () => test.testDatabase.database.db;
     const tagged = (tag: string) => ({ rule: { field: 'tags', op: 'containsAny', value: [tag] } as never });
 
-    /** `count` members with 2 credits each, and a started broadcast of one message to them. */
-    async function broadcast(count: number, otherTags: string[] = []) {
-      const tag = `t-${randomUUID().slice(0, 8)}`;
-      const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
-      const members: number[] = [];
-      for (const openid of openids) {
-        members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag, ...otherTags] }));
-      }
-      const campaign = await createAndStart(test, token, {
-        ...tagged(tag),
-        holdoutRatioBp: 0,
-        steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
-      });
-      expect((await planCampaigns(test.server)).deliveries).toBe(count);
-      return { campaign, openids, members };
-    }
+    const broadcast = (count: number, otherTags: string[] = []) => plannedBroadcast(test, token, count, otherTags);
     const received = async (openids: string[]) =>
       (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
     const states = async (campaignId: number) =>
