@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { horizontalOverflow, newPhonePage, saveScreenshot } from '../../server/src/testing/browser';
+import { horizontalOverflow, launchBrowser, newPhonePage, saveScreenshot } from '../../server/src/testing/browser';
 
 /** A shopper's (or clerk's) phone: a fresh 375×812 browser context on the h5 shop. */
 export interface Phone {
@@ -48,4 +48,16 @@ export async function openPhone(browser: Browser, baseUrl: string, suite: string
       return typeof parsed === 'object' && parsed !== null && 'data' in parsed ? (parsed as { data: T }).data : (parsed as T);
     },
   };
+}
+
+/** Headless Chromium with one phone on the shop at `baseUrl`; `close` closes both. */
+export async function launchPhone(baseUrl: string, suite: string): Promise<Phone> {
+  const browser = await launchBrowser();
+  try {
+    const phone = await openPhone(browser, baseUrl, suite);
+    return { ...phone, close: () => browser.close() };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }

@@ -1,26 +1,22 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberDataExport } from '@member-ops/shared';
-import { launchBrowser } from '../../server/src/testing/browser';
-import { type Phone, openPhone } from './phone';
+import { type Phone, launchPhone } from './phone';
 import { query, startShopServer } from './shop-server';
 
 const SUITE = 'privacy';
 let server: Awaited<ReturnType<typeof startShopServer>>;
-let browser: Browser;
 let phone: Phone;
 
 beforeAll(async () => {
   server = await startShopServer();
-  browser = await launchBrowser();
-  phone = await openPhone(browser, server.url, SUITE);
+  phone = await launchPhone(server.url, SUITE);
 });
 
 afterAll(async () => {
   await phone?.close();
-  await browser?.close();
   await server?.stop();
 });
 

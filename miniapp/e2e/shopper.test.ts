@@ -1,15 +1,12 @@
-import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditOpeningPoints } from '../../server/src/modules/payments/checkout.fixtures';
-import { launchBrowser } from '../../server/src/testing/browser';
-import { type Phone, openPhone } from './phone';
+import { type Phone, launchPhone } from './phone';
 import { query, startShopServer } from './shop-server';
 
 const SUITE = 'shopper';
 const OPENING_POINTS = 2_000;
 let server: Awaited<ReturnType<typeof startShopServer>>;
-let browser: Browser;
 let phone: Phone;
 let memberId = 0;
 
@@ -27,13 +24,11 @@ const memberRow = async () =>
 
 beforeAll(async () => {
   server = await startShopServer();
-  browser = await launchBrowser();
-  phone = await openPhone(browser, server.url, SUITE);
+  phone = await launchPhone(server.url, SUITE);
 });
 
 afterAll(async () => {
   await phone?.close();
-  await browser?.close();
   await server?.stop();
 });
 

@@ -1,14 +1,11 @@
-import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, signIn } from '../../server/src/modules/auth/auth.testing';
-import { launchBrowser } from '../../server/src/testing/browser';
-import { type Phone, openPhone } from './phone';
+import { type Phone, launchPhone } from './phone';
 import { query, startShopServer } from './shop-server';
 
 const SUITE = 'staff';
 let server: Awaited<ReturnType<typeof startShopServer>>;
-let browser: Browser;
 let phone: Phone;
 let memberId = 0;
 let couponCode = '';
@@ -38,13 +35,11 @@ beforeAll(async () => {
   );
   expect(claimed.status).toBe(201);
   couponCode = claimed.body.coupon.code;
-  browser = await launchBrowser();
-  phone = await openPhone(browser, server.url, SUITE);
+  phone = await launchPhone(server.url, SUITE);
 });
 
 afterAll(async () => {
   await phone?.close();
-  await browser?.close();
   await server?.stop();
 });
 

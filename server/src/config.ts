@@ -10,6 +10,17 @@ import { parseAddressRange } from './http/client-address';
  */
 const booleanish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A comma-separated list, blanks dropped; unset is empty. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 const base64Key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64');
 
 /** What live mode cannot run without. */
@@ -47,31 +58,14 @@ const envSchema = z
     DB_JOB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
     SEGMENT_PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
     BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
-    TRUSTED_PROXIES: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .superRefine((ranges, ctx) => {
-        for (const range of ranges) {
-          if (!parseAddressRange(range)) {
-            ctx.addIssue({ code: 'custom', message: `"${range}" is not an IP address or CIDR range (e.g. 10.0.0.0/8)` });
-          }
+    CORS_ORIGINS: commaList,
+    TRUSTED_PROXIES: commaList.superRefine((ranges, ctx) => {
+      for (const range of ranges) {
+        if (!parseAddressRange(range)) {
+          ctx.addIssue({ code: 'custom', message: `"${range}" is not an IP address or CIDR range (e.g. 10.0.0.0/8)` });
         }
-      }),
+      }
+    }),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     JOBS_ENABLED: booleanish.default(true),
     CAMPAIGN_SENDS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),

@@ -5,28 +5,9 @@ import { registerAuthRoutes } from './modules/auth';
 import { call, signIn } from './modules/auth/auth.testing';
 import { registerMeRoutes } from './modules/me/me.routes';
 import { memberWithSession, placeOrder, registerMoneyRoutes } from './modules/payments/checkout.fixtures';
-import { loadOrCreateSandboxKeys, sandboxAdapterOptions } from './sandbox';
-import { startFaultyWechat, type FaultyWechat } from './testing/faulty-wechat';
+import { adaptersThrough, startFaultyWechat, type FaultyWechat } from './testing/faulty-wechat';
 import { insertSku } from './testing/fixtures';
 import { startTestServer, type TestServer } from './testing/server';
-import { createWechatClient, createWechatPayClient } from './wechat';
-import type { WechatSetup } from './wechat-setup';
-
-/**
- * Points the running server's WeChat adapters (the object its routes read) at `baseUrl`, with the server's own
- * configured limits; returns the undo.
- */
-async function adaptersThrough(test: TestServer, baseUrl: string): Promise<() => void> {
-  const setup: WechatSetup = test.server.wechat;
-  const before = { wechat: setup.wechat, pay: setup.pay };
-  const options = sandboxAdapterOptions(await loadOrCreateSandboxKeys(test.server.config.dataDir), baseUrl);
-  const { timeouts } = test.server.config.wechat;
-  Object.assign(setup, {
-    wechat: createWechatClient({ ...options.wechat, timeouts }),
-    pay: createWechatPayClient({ ...options.pay, timeouts }),
-  });
-  return () => Object.assign(setup, before);
-}
 
 for (const kind of DATABASE_KINDS) {
   describe(`shopper requests while WeChat does not answer [${kind}]`, () => {

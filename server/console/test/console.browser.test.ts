@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuild } from '../../../scripts/src/lib/console-build';
 import { DEFAULT_CONSOLE_DIR } from '../../src/config';
 import { execute } from '../../src/db';
-import { horizontalOverflow, launchBrowser, saveScreenshot } from '../../src/testing/browser';
+import { horizontalOverflow, launchBrowser, saveScreenshot, signInToConsole } from '../../src/testing/browser';
 import { type TestServer } from '../../src/testing/server';
 import { startSeededTestServer } from '../../src/testing/seeded-server';
 
@@ -17,20 +17,8 @@ describe('web console in Chromium against the real server', () => {
   const q = <T extends Record<string, unknown>>(query: ReturnType<typeof sql>) =>
     execute<T>(test.testDatabase.database.db, query);
 
-  async function signIn(username: string, password: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const page = await context.newPage();
-    await page.goto(`${test.url}/console/`);
-    await page.getByLabel('账号').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByTestId('current-staff').waitFor();
-    return page;
-  }
+  const signIn = (username: string, password: string): Promise<Page> =>
+    signInToConsole(browser, test.url, { username, password });
 
   beforeAll(async () => {
     await ensureConsoleBuild(DEFAULT_CONSOLE_DIR, () => undefined);

@@ -43,6 +43,31 @@ export async function newPhonePage(browser: Browser): Promise<{ context: Browser
   return { context, page };
 }
 
+/**
+ * Signs a staff account into the web console at `baseUrl` in a new desktop-sized context in Chinese and Shanghai
+ * time, and returns the page once the console shows who is signed in.
+ */
+export async function signInToConsole(
+  browser: Browser,
+  baseUrl: string,
+  account: { username: string; password: string },
+  options: { acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByLabel('账号').fill(account.username);
+  await page.getByLabel('密码').fill(account.password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByTestId('current-staff').waitFor();
+  return page;
+}
+
 /** The folder for one suite's screenshots, created on first use. */
 export function artifactDir(suite: string): string {
   const dir = path.join(ARTIFACTS_ROOT, suite);

@@ -1,6 +1,10 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { loadOrCreateSandboxKeys, sandboxAdapterOptions } from '../sandbox';
+import { createWechatClient, createWechatPayClient } from '../wechat';
+import type { WechatSetup } from '../wechat-setup';
+import type { TestServer } from './server';
 
 /**
  * What the stand-in does with a request on a faulty path:
@@ -142,4 +146,20 @@ export async function refusedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * Points the running server's WeChat adapters (the object its routes read) at `baseUrl`, e.g. a faulty stand-in's,
+ * with the server's own configured limits; returns the undo.
+ */
+export async function adaptersThrough(test: TestServer, baseUrl: string): Promise<() => void> {
+  const setup: WechatSetup = test.server.wechat;
+  const before = { wechat: setup.wechat, pay: setup.pay };
+  const options = sandboxAdapterOptions(await loadOrCreateSandboxKeys(test.server.config.dataDir), baseUrl);
+  const { timeouts } = test.server.config.wechat;
+  Object.assign(setup, {
+    wechat: createWechatClient({ ...options.wechat, timeouts }),
+    pay: createWechatPayClient({ ...options.pay, timeouts }),
+  });
+  return () => Object.assign(setup, before);
 }

@@ -52,7 +52,11 @@ const IDLE_SOCKET_MS = 4000;
 const NO_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
-  return Object.fromEntries(new Headers(headers).entries());
+  const record: Record<string, string> = {};
+  new Headers(headers).forEach((value, key) => {
+    record[key] = value;
+  });
+  return record;
 }
 
 function responseHeaders(incoming: http.IncomingHttpHeaders): Headers {

@@ -8,16 +8,18 @@ import { call, signIn } from './auth.testing';
 
 const DAY_MS = 86_400_000;
 
+async function membersWithOpenid(server: TestServer, openid: string): Promise<number | undefined> {
+  const [row] = await execute<{ n: number }>(
+    server.testDatabase.database.db,
+    sql`select count(*)::int as n from members where openid = ${openid}`,
+  );
+  return row?.n;
+}
+
 for (const kind of DATABASE_KINDS) {
   describe(`auth [${kind}]`, () => {
     let server: TestServer;
-    const countMembers = async (openid: string) => {
-      const [row] = await execute<{ n: number }>(
-        server.testDatabase.database.db,
-        sql`select count(*)::int as n from members where openid = ${openid}`,
-      );
-      return row?.n;
-    };
+    const countMembers = (openid: string) => membersWithOpenid(server, openid);
 
     beforeAll(async () => {
       server = await startTestServer(kind, { registerRoutes: registerAuthRoutes });
@@ -124,13 +126,7 @@ for (const kind of DATABASE_KINDS) {
   describe(`shopper sign-in rate limit per client address [${kind}]`, () => {
     const NOW = new Date('2026-05-10T04:00:00.000Z');
     let server: TestServer;
-    const countMembers = async (openid: string) => {
-      const [row] = await execute<{ n: number }>(
-        server.testDatabase.database.db,
-        sql`select count(*)::int as n from members where openid = ${openid}`,
-      );
-      return row?.n;
-    };
+    const countMembers = (openid: string) => membersWithOpenid(server, openid);
     const attempt = (code: string, from: string) =>
       fetch(`${server.url}/api/auth/wechat`, {
         method: 'POST',

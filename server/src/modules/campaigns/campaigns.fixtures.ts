@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { CampaignInput, CampaignView } from '@member-ops/shared';
 import { expect } from 'vitest';
-import { execute, type Executor } from '../../db';
+import { execute, type DatabaseKind, type Executor } from '../../db';
 import { memberMetrics, staffAccounts, subscribeTemplates, subscriptionCredits } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
 import { call } from '../auth/auth.testing';
 import { insertMember } from '../../testing/fixtures';
-import type { TestServer } from '../../testing/server';
+import { startTestServer, type TestServer } from '../../testing/server';
+import { planCampaigns } from './index';
 
 export const COUPON_TEMPLATE = 'tpl-coupon-arrived';
 
@@ -84,6 +85,29 @@ export async function campaignMember(
   return id;
 }
 
+/** A test server at `now` with the coupon message template and an operator's bearer token. */
+export async function startCampaignServer(kind: DatabaseKind, now: Date): Promise<{ test: TestServer; token: string }> {
+  const test = await startTestServer(kind, { now });
+  await insertCouponMessageTemplate(test.testDatabase.database.db);
+  return { test, token: await staffToken(test, 'operator') };
+}
+
+/** Back at `now` with no messages in the sandbox, as each test starts. */
+export async function resetCampaignServer(test: TestServer, now: Date): Promise<void> {
+  test.setNow(now);
+  await clearSandboxMessages(test);
+}
+
+/** Each member's coupon message credits left, in member order. */
+export async function couponMessageCredits(db: Executor, members: number[]): Promise<number[]> {
+  const rows = await execute<{ credits: number }>(
+    db,
+    sql`select credits from subscription_credits where member_id = any(${`{${members.join(',')}}`}::int8[])
+        and template_id = ${COUPON_TEMPLATE} order by member_id`,
+  );
+  return rows.map((row) => row.credits);
+}
+
 export async function createAndStart(
   test: TestServer,
   token: string,
@@ -100,6 +124,23 @@ export async function createAndStart(
   });
   expect(started.status, JSON.stringify(started.body)).toBe(200);
   return started.body;
+}
+
+/** `count` new members with 2 coupon message credits each, and a started, planned broadcast of one message to them. */
+export async function plannedBroadcast(test: TestServer, token: string, count: number, otherTags: string[] = []) {
+  const tag = `b-${randomUUID().slice(0, 8)}`;
+  const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
+  const members: number[] = [];
+  for (const openid of openids) {
+    members.push(await campaignMember(test.testDatabase.database.db, { credits: 2, openid, tags: [tag, ...otherTags] }));
+  }
+  const campaign = await createAndStart(test, token, {
+    rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
+    holdoutRatioBp: 0,
+    steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
+  });
+  expect((await planCampaigns(test.server)).deliveries).toBe(count);
+  return { campaign, openids, members };
 }
 
 export interface SandboxMessage {

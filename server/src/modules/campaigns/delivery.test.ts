@@ -4,20 +4,19 @@ import { fromShanghai, type CampaignPreviewResponse, type CampaignReportResponse
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { insertCouponTemplate } from '../../testing/fixtures';
-import { startTestServer, type TestServer } from '../../testing/server';
+import type { TestServer } from '../../testing/server';
 import {
   api,
   campaignMember,
-  clearSandboxMessages,
   COUPON_TEMPLATE,
   couponMessage,
   createAndStart,
   deliveryRows,
-  insertCouponMessageTemplate,
   paidOrder,
   plainMessage,
+  resetCampaignServer,
   sandboxMessages,
-  staffToken,
+  startCampaignServer,
 } from './campaigns.fixtures';
 import { drainOutbox, planCampaigns } from './index';
 
@@ -43,18 +42,13 @@ for (const kind of DATABASE_KINDS) {
       (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
 
     beforeAll(async () => {
-      test = await startTestServer(kind, { now: NOON });
-      await insertCouponMessageTemplate(db());
+      ({ test, token } = await startCampaignServer(kind, NOON));
       couponTemplateId = await insertCouponTemplate(db(), { name: '回归礼 满100减20' });
-      token = await staffToken(test, 'operator');
     }, 120_000);
     afterAll(async () => {
       await test?.stop();
     });
-    beforeEach(async () => {
-      test.setNow(NOON);
-      await clearSandboxMessages(test);
-    });
+    beforeEach(() => resetCampaignServer(test, NOON));
 
     it('fires a triggered campaign once per member across a crash before sending and two workers at once', async () => {
       const openids = Array.from({ length: 6 }, () => `openid-${randomUUID()}`);

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -7,19 +6,10 @@ import { sql } from 'drizzle-orm';
 import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../db';
-import { startTestServer, type TestServer } from '../../testing/server';
-import {
-  api,
-  campaignMember,
-  COUPON_TEMPLATE,
-  createAndStart,
-  insertCouponMessageTemplate,
-  plainMessage,
-  sandboxMessages,
-  staffToken,
-} from './campaigns.fixtures';
+import type { TestServer } from '../../testing/server';
+import { api, couponMessageCredits, plannedBroadcast, sandboxMessages, startCampaignServer } from './campaigns.fixtures';
 import { WORKER_LEASE_MS } from './drain-worker.testing';
-import { drainOutbox, planCampaigns } from './index';
+import { drainOutbox } from './index';
 
 const NOON = fromShanghai(2026, 3, 18, 12);
 const MESSAGES = 20;
@@ -95,25 +85,14 @@ describe('a delivery worker killed with SIGKILL mid-send [postgres]', () => {
   const db = () => test.testDatabase.database.db;
 
   beforeAll(async () => {
-    test = await startTestServer('postgres', { now: NOON });
-    await insertCouponMessageTemplate(db());
-    token = await staffToken(test, 'operator');
+    ({ test, token } = await startCampaignServer('postgres', NOON));
   }, 120_000);
   afterAll(async () => {
     await test?.stop();
   });
 
   it('leaves its reserved messages unknown after recovery: each reached WeChat at most once, each credit used once', async () => {
-    const tag = `kill-${randomUUID().slice(0, 8)}`;
-    const openids = Array.from({ length: MESSAGES }, () => `openid-${randomUUID()}`);
-    const members: number[] = [];
-    for (const openid of openids) members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag] }));
-    const campaign = await createAndStart(test, token, {
-      rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
-      holdoutRatioBp: 0,
-      steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
-    });
-    expect((await planCampaigns(test.server)).deliveries).toBe(MESSAGES);
+    const { campaign, openids, members } = await plannedBroadcast(test, token, MESSAGES);
 
     const wechat = holdingWechat(`${test.url}/sandbox`, REACHING, MESSAGES);
     const wechatUrl = await wechat.listen();
@@ -151,32 +130,24 @@ describe('a delivery worker killed with SIGKILL mid-send [postgres]', () => {
         db(),
         sql`select status, last_error from deliveries where campaign_id = ${campaign.id}`,
       );
-    const credits = async () =>
-      (
-        await execute<{ credits: number }>(
-          db(),
-          sql`select credits from subscription_credits where member_id = any(${`{${members.join(',')}}`}::int8[])
-              and template_id = ${COUPON_TEMPLATE}`,
-        )
-      ).map((row) => row.credits);
 
     // What kill -9 left: every message reserved and in flight, 12 of them delivered by WeChat, no credit used.
     expect(wechat.forwarded()).toBe(REACHING);
     expect(await received()).toHaveLength(REACHING);
     expect((await rows()).map((row) => [row.status, row.last_error])).toEqual(Array(MESSAGES).fill(['pending', 'in_flight']));
-    expect(await credits()).toEqual(Array(MESSAGES).fill(2));
+    expect(await couponMessageCredits(db(), members)).toEqual(Array(MESSAGES).fill(2));
 
     // The restarted worker after the lease: all unknown (WeChat cannot be asked), each credit used once.
     test.setNow(new Date(NOON.getTime() + WORKER_LEASE_MS + 1));
     expect(await drainOutbox(test.server)).toMatchObject({ unknown: MESSAGES, sent: 0, failed: 0 });
     expect((await rows()).map((row) => row.status)).toEqual(Array(MESSAGES).fill('unknown'));
-    expect(await credits()).toEqual(Array(MESSAGES).fill(1));
+    expect(await couponMessageCredits(db(), members)).toEqual(Array(MESSAGES).fill(1));
     test.setNow(new Date(NOON.getTime() + 2 * WORKER_LEASE_MS));
     expect(await drainOutbox(test.server)).toMatchObject({ unknown: 0, sent: 0, batches: 0 });
     const delivered = await received();
     expect(delivered).toHaveLength(REACHING);
     expect(new Set(delivered).size).toBe(REACHING);
-    expect(await credits()).toEqual(Array(MESSAGES).fill(1));
+    expect(await couponMessageCredits(db(), members)).toEqual(Array(MESSAGES).fill(1));
 
     const report = await api<CampaignReportResponse>(test, 'GET', `/admin/campaigns/${campaign.id}/report`, token);
     expect(report.body.deliveries).toMatchObject({ total: MESSAGES, sent: 0, unknown: MESSAGES, failed: 0, pending: 0 });

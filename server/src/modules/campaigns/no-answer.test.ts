@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,20 +5,18 @@ import { DATABASE_KINDS, execute } from '../../db';
 import { loadOrCreateSandboxKeys, sandboxAdapterOptions } from '../../sandbox';
 import type { ServerContext } from '../../server';
 import { refusedPort, startFaultyWechat, type FaultyWechat, type WechatFault } from '../../testing/faulty-wechat';
-import { startTestServer, type TestServer } from '../../testing/server';
+import type { TestServer } from '../../testing/server';
 import { createWechatClient, type WechatTimeouts } from '../../wechat';
 import {
   api,
-  campaignMember,
-  clearSandboxMessages,
-  COUPON_TEMPLATE,
-  createAndStart,
-  insertCouponMessageTemplate,
-  plainMessage,
+  couponMessageCredits,
+  plannedBroadcast,
+  resetCampaignServer,
   sandboxMessages,
   staffToken,
+  startCampaignServer,
 } from './campaigns.fixtures';
-import { drainOutbox, planCampaigns } from './index';
+import { drainOutbox } from './index';
 
 const NOON = fromShanghai(2026, 3, 18, 12);
 const SEND_PATH = '/cgi-bin/message/subscribe/send';
@@ -39,19 +36,7 @@ for (const kind of DATABASE_KINDS) {
       return { ...test.server, wechat: { ...test.server.wechat, wechat } };
     }
 
-    async function broadcast(count: number) {
-      const tag = `na-${randomUUID().slice(0, 8)}`;
-      const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
-      const members: number[] = [];
-      for (const openid of openids) members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag] }));
-      const campaign = await createAndStart(test, token, {
-        rule: { field: 'tags', op: 'containsAny', value: [tag] } as never,
-        holdoutRatioBp: 0,
-        steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
-      });
-      expect((await planCampaigns(test.server)).deliveries).toBe(count);
-      return { campaign, openids, members };
-    }
+    const broadcast = (count: number) => plannedBroadcast(test, token, count);
     const received = async (openids: string[]) =>
       (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
     const rows = async (campaignId: number) =>
@@ -60,26 +45,15 @@ for (const kind of DATABASE_KINDS) {
         sql`select status, skip_reason, sent_at is not null as sent, attempts, last_error = 'in_flight' as in_flight
             from deliveries where campaign_id = ${campaignId} order by id`,
       );
-    const credits = async (members: number[]) =>
-      (
-        await execute<{ credits: number }>(
-          db(),
-          sql`select credits from subscription_credits where member_id = any(${`{${members.join(',')}}`}::int8[])
-              and template_id = ${COUPON_TEMPLATE} order by member_id`,
-        )
-      ).map((row) => row.credits);
 
     beforeAll(async () => {
-      test = await startTestServer(kind, { now: NOON });
-      await insertCouponMessageTemplate(db());
-      token = await staffToken(test, 'operator');
+      ({ test, token } = await startCampaignServer(kind, NOON));
     }, 120_000);
     afterAll(async () => {
       await test?.stop();
     });
     beforeEach(async () => {
-      test.setNow(NOON);
-      await clearSandboxMessages(test);
+      await resetCampaignServer(test, NOON);
       faulty = await startFaultyWechat(test.url);
     });
     afterEach(async () => {
@@ -97,7 +71,7 @@ for (const kind of DATABASE_KINDS) {
         expect(await rows(campaign.id)).toEqual(
           Array(3).fill({ status: 'unknown', skip_reason: 'no_answer', sent: true, attempts: 1, in_flight: false }),
         );
-        expect(await credits(members)).toEqual([1, 1, 1]);
+        expect(await couponMessageCredits(db(), members)).toEqual([1, 1, 1]);
         // WeChat answers late; a day later (past any frequency cap) the workers find nothing to send again.
         faulty?.releaseHeld();
         test.setNow(fromShanghai(2026, 3, 19, 12));
@@ -105,7 +79,7 @@ for (const kind of DATABASE_KINDS) {
         expect(await drainOutbox(test.server)).toMatchObject({ sent: 0, unknown: 0, retried: 0, batches: 0 });
         expect(faulty?.received(SEND_PATH)).toBe(3);
         expect((await received(openids)).sort()).toEqual([...openids].sort());
-        expect(await credits(members)).toEqual([1, 1, 1]);
+        expect(await couponMessageCredits(db(), members)).toEqual([1, 1, 1]);
         const operator = await staffToken(test, 'operator');
         const report = await api<CampaignReportResponse>(test, 'GET', `/admin/campaigns/${campaign.id}/report`, operator);
         expect(report.body.deliveries).toMatchObject({ total: 3, sent: 0, unknown: 3, failed: 0, pending: 0 });
@@ -132,7 +106,7 @@ for (const kind of DATABASE_KINDS) {
       expect(await drainOutbox(through)).toMatchObject({ sent: 0, unknown: 0, batches: 0 });
       const delivered = await received(openids);
       expect(delivered.sort()).toEqual([...openids].sort());
-      expect(await credits(members)).toEqual(Array(24).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(24).fill(1));
     }, 60_000);
 
     it('a send whose connection was refused is retried later and then sent once', async () => {
@@ -144,14 +118,14 @@ for (const kind of DATABASE_KINDS) {
         ['pending', 1, false],
       ]);
       expect(await received(openids)).toEqual([]);
-      expect(await credits(members)).toEqual([2, 2]);
+      expect(await couponMessageCredits(db(), members)).toEqual([2, 2]);
 
       // After the backoff, through a WeChat that answers (the stand-in passing everything on).
       test.setNow(new Date(NOON.getTime() + 120_000));
       expect(await drainOutbox(await throughWechatAt(faulty?.baseUrl ?? ''))).toMatchObject({ sent: 2, unknown: 0 });
       expect(faulty?.received(SEND_PATH)).toBe(2);
       expect((await received(openids)).sort()).toEqual([...openids].sort());
-      expect(await credits(members)).toEqual([1, 1]);
+      expect(await couponMessageCredits(db(), members)).toEqual([1, 1]);
       expect((await rows(campaign.id)).map((row) => row.status)).toEqual(['sent', 'sent']);
     });
   });

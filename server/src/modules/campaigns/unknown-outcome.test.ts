@@ -4,18 +4,18 @@ import { fromShanghai, type CampaignReportResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DATABASE_KINDS, execute, openDatabase, type Database } from '../../db';
 import type { ServerContext } from '../../server';
-import { startTestServer, type TestServer } from '../../testing/server';
+import type { TestServer } from '../../testing/server';
 import type { WechatClient } from '../../wechat';
 import {
   api,
-  campaignMember,
-  clearSandboxMessages,
-  COUPON_TEMPLATE,
+  couponMessageCredits,
   createAndStart,
-  insertCouponMessageTemplate,
   plainMessage,
+  plannedBroadcast,
+  resetCampaignServer,
   sandboxMessages,
   staffToken,
+  startCampaignServer,
 } from './campaigns.fixtures';
 import { drainOutbox, planCampaigns } from './index';
 
@@ -68,24 +68,8 @@ for (const kind of DATABASE_KINDS) {
     let token: string;
     const db = () => test.testDatabase.database.db;
     const tagged = (tag: string) => ({ rule: { field: 'tags', op: 'containsAny', value: [tag] } as never });
-    const ids = (list: number[]) => sql`${`{${list.join(',')}}`}::int8[]`;
 
-    /** `count` members with 2 credits each, and a started broadcast of one message to them. */
-    async function broadcast(count: number, otherTags: string[] = []) {
-      const tag = `t-${randomUUID().slice(0, 8)}`;
-      const openids = Array.from({ length: count }, () => `openid-${randomUUID()}`);
-      const members: number[] = [];
-      for (const openid of openids) {
-        members.push(await campaignMember(db(), { credits: 2, openid, tags: [tag, ...otherTags] }));
-      }
-      const campaign = await createAndStart(test, token, {
-        ...tagged(tag),
-        holdoutRatioBp: 0,
-        steps: [{ waitDays: 0, condition: 'always', action: plainMessage }],
-      });
-      expect((await planCampaigns(test.server)).deliveries).toBe(count);
-      return { campaign, openids, members };
-    }
+    const broadcast = (count: number, otherTags: string[] = []) => plannedBroadcast(test, token, count, otherTags);
     const received = async (openids: string[]) =>
       (await sandboxMessages(test)).filter((message) => openids.includes(message.touser)).map((message) => message.touser);
     const states = async (campaignId: number) =>
@@ -93,14 +77,6 @@ for (const kind of DATABASE_KINDS) {
         db(),
         sql`select status, skip_reason, sent_at is not null as sent, last_error from deliveries where campaign_id = ${campaignId}`,
       );
-    const credits = async (members: number[]) =>
-      (
-        await execute<{ credits: number }>(
-          db(),
-          sql`select credits from subscription_credits where member_id = any(${ids(members)}) and template_id = ${COUPON_TEMPLATE}
-              order by member_id`,
-        )
-      ).map((row) => row.credits);
     const report = async (id: number, bearer = token) => {
       const answer = await api<CampaignReportResponse>(test, 'GET', `/admin/campaigns/${id}/report`, bearer);
       expect(answer.status).toBe(200);
@@ -108,17 +84,12 @@ for (const kind of DATABASE_KINDS) {
     };
 
     beforeAll(async () => {
-      test = await startTestServer(kind, { now: NOON });
-      await insertCouponMessageTemplate(db());
-      token = await staffToken(test, 'operator');
+      ({ test, token } = await startCampaignServer(kind, NOON));
     }, 120_000);
     afterAll(async () => {
       await test?.stop();
     });
-    beforeEach(async () => {
-      test.setNow(NOON);
-      await clearSandboxMessages(test);
-    });
+    beforeEach(() => resetCampaignServer(test, NOON));
 
     it('a worker killed between the send and its answer leaves unknown outcomes: never re-sent, each credit used once', async () => {
       const { campaign, openids, members } = await broadcast(12);
@@ -129,7 +100,7 @@ for (const kind of DATABASE_KINDS) {
       await vi.waitFor(async () => expect(await received(openids)).toHaveLength(7), { timeout: 10_000 });
       const reserved = await states(campaign.id);
       expect(reserved.map((row) => [row.status, row.last_error])).toEqual(Array(12).fill(['pending', 'in_flight']));
-      expect(await credits(members)).toEqual(Array(12).fill(2));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(12).fill(2));
 
       // Within the lease another worker (or the restarted one) leaves them alone: the dead one may still hold them.
       expect(await drainOutbox(test.server, { leaseMs: LEASE_MS })).toMatchObject({ sent: 0, unknown: 0, batches: 0 });
@@ -142,7 +113,7 @@ for (const kind of DATABASE_KINDS) {
       expect((first?.sent ?? 0) + (second?.sent ?? 0)).toBe(0);
       const settled = await states(campaign.id);
       expect(settled).toEqual(Array(12).fill({ status: 'unknown', skip_reason: 'interrupted', sent: true, last_error: null }));
-      expect(await credits(members)).toEqual(Array(12).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(12).fill(1));
 
       // Later runs, a day on (no frequency cap in the way), send nothing again and use no more credit.
       test.setNow(fromShanghai(2026, 3, 19, 12));
@@ -150,7 +121,7 @@ for (const kind of DATABASE_KINDS) {
       const delivered = await received(openids);
       expect(delivered).toHaveLength(7);
       expect(new Set(delivered).size).toBe(7);
-      expect(await credits(members)).toEqual(Array(12).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(12).fill(1));
 
       const body = await report(campaign.id, await staffToken(test, 'operator'));
       expect(body.deliveries).toMatchObject({ total: 12, sent: 0, unknown: 12, failed: 0, pending: 0, skipped: {} });
@@ -188,11 +159,11 @@ for (const kind of DATABASE_KINDS) {
       await vi.waitFor(async () => expect(await received(openids)).toHaveLength(4), { timeout: 10_000 });
       test.setNow(new Date(NOON.getTime() + LEASE_MS + 1));
       expect(await drainOutbox(test.server)).toMatchObject({ unknown: 4, sent: 0 });
-      expect(await credits(members)).toEqual(Array(4).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(4).fill(1));
       slow.release();
       expect(await running).toMatchObject({ sent: 4 });
       expect((await states(campaign.id)).map((row) => row.status)).toEqual(Array(4).fill('sent'));
-      expect(await credits(members)).toEqual(Array(4).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(4).fill(1));
       expect(await received(openids)).toHaveLength(4);
       expect((await report(campaign.id)).deliveries).toMatchObject({ sent: 4, unknown: 0 });
     });
@@ -207,7 +178,7 @@ for (const kind of DATABASE_KINDS) {
       slow.release();
       await running;
       expect((await states(campaign.id)).map((row) => row.status)).toEqual(Array(3).fill('sent'));
-      expect(await credits(members)).toEqual(Array(3).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(3).fill(1));
     });
 
     it('two worker instances draining one outbox send every message once', async () => {
@@ -230,7 +201,7 @@ for (const kind of DATABASE_KINDS) {
       }
       const delivered = await received(openids);
       expect(delivered.sort()).toEqual([...openids].sort());
-      expect(await credits(members)).toEqual(Array(40).fill(1));
+      expect(await couponMessageCredits(db(), members)).toEqual(Array(40).fill(1));
       expect((await report(campaign.id)).deliveries).toMatchObject({ total: 40, sent: 40, unknown: 0 });
     });
   });

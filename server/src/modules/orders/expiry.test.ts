@@ -2,46 +2,39 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { insertCouponTemplate, insertSku } from '../../testing/fixtures';
-import { startTestServer, type TestServer } from '../../testing/server';
+import type { TestServer } from '../../testing/server';
 import { expireUnpaidOrders, reconcilePendingPayments } from '../payments';
 import { decryptPhone } from '../../security/phone-crypto';
-import { ADDRESS, call, couponFor, memberWithSession, placeOrder, registerMoneyRoutes } from '../payments/checkout.fixtures';
+import {
+  ADDRESS,
+  call,
+  couponFor,
+  memberWithSession,
+  placeOrder,
+  startServerLosingNotifications,
+  type ServerLosingNotifications,
+} from '../payments/checkout.fixtures';
 
 const MINUTE = 60_000;
 
 for (const kind of DATABASE_KINDS) {
   describe(`unpaid orders and lost notifications [${kind}]`, () => {
     let test: TestServer;
-    /** Notifications to /api/pay/notify are answered 503 while this is set, as if the server were unreachable. */
-    let notificationsLost = false;
-    let now = new Date();
+    let server: ServerLosingNotifications;
     beforeAll(async () => {
-      test = await startTestServer(kind, {
-        now,
-        registerRoutes: (api, context) => {
-          api.router.post('/pay/notify', async (ctx, next) => {
-            if (!notificationsLost) return next();
-            ctx.status = 503;
-            ctx.body = { code: 'FAIL', message: 'unreachable' };
-          });
-          registerMoneyRoutes(api, context);
-        },
-      });
+      server = await startServerLosingNotifications(kind);
+      test = server.test;
     }, 60_000);
     afterAll(async () => {
       await test?.stop();
     });
-    const advance = (ms: number) => {
-      now = new Date(now.getTime() + ms);
-      test.setNow(now);
-      return now;
-    };
+    const advance = (ms: number) => server.advance(ms);
 
     it('expires an unpaid order after 15 minutes and gives back its stock, coupon and points', async () => {
       const db = test.testDatabase.database.db;
       const { memberId, headers } = await memberWithSession(test, { points: 3_000 });
       const { skuId } = await insertSku(db, { priceFen: 25_000, stock: 4 });
-      const couponId = await couponFor(db, memberId, now);
+      const couponId = await couponFor(db, memberId, server.now());
       const order = await placeOrder(test, headers, { items: [{ skuId, quantity: 3 }], couponId, pointsToUse: 2_000 });
       expect((await call(test, 'POST', `/api/orders/${order.id}/pay`, { headers })).status).toBe(200);
       const state = async () => {
@@ -71,7 +64,7 @@ for (const kind of DATABASE_KINDS) {
       const { skuId } = await insertSku(db, { priceFen: 12_000 });
       const order = await placeOrder(test, headers, { items: [{ skuId, quantity: 1 }] });
       expect((await call(test, 'POST', `/api/orders/${order.id}/pay`, { headers })).status).toBe(200);
-      notificationsLost = true;
+      server.loseNotifications(true);
       try {
         const complete = await call<{ notification: { delivered: boolean } }>(
           test,
@@ -80,11 +73,11 @@ for (const kind of DATABASE_KINDS) {
         );
         expect(complete.body.notification.delivered).toBe(false);
       } finally {
-        notificationsLost = false;
+        server.loseNotifications(false);
       }
       expect((await call<{ status: string }>(test, 'GET', `/api/orders/${order.id}`, { headers })).body.status).toBe('pending');
 
-      expect(await reconcilePendingPayments(test.server, now)).toMatchObject({ paid: 0 });
+      expect(await reconcilePendingPayments(test.server, server.now())).toMatchObject({ paid: 0 });
       const result = await reconcilePendingPayments(test.server, advance(2 * MINUTE));
       expect(result).toMatchObject({ paid: 1, failed: 0 });
       expect((await call<{ status: string }>(test, 'GET', `/api/orders/${order.id}`, { headers })).body.status).toBe('paid');
@@ -98,7 +91,7 @@ for (const kind of DATABASE_KINDS) {
       const { memberId, headers } = await memberWithSession(test);
       const { skuId } = await insertSku(db, { priceFen: 10_000 });
       const template = await insertCouponTemplate(db, { type: 'no_threshold', thresholdFen: 0, amountOffFen: 10_000 });
-      const couponId = await couponFor(db, memberId, now, template);
+      const couponId = await couponFor(db, memberId, server.now(), template);
       const order = await placeOrder(test, headers, { items: [{ skuId, quantity: 1 }], couponId });
       expect(order.payableFen).toBe(0);
       const pay = await call(test, 'POST', `/api/orders/${order.id}/pay`, { headers });

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, addMonths } from '@member-ops/shared';
-import { withTransaction, type Executor } from '../../db';
+import { withTransaction, type DatabaseKind, type Executor } from '../../db';
 import { coupons } from '../../db/schema';
 import type { ApiRouter } from '../../http/api-router';
 import { createMemberSession } from '../../http/auth';
 import { loadOrCreateSandboxKeys } from '../../sandbox';
 import { encryptResource, platformSignatureHeaders } from '../../sandbox/pay-signing';
 import type { ServerContext } from '../../server';
-import type { TestServer } from '../../testing/server';
+import { startTestServer, type TestServer } from '../../testing/server';
 import { insertCouponTemplate, insertMember } from '../../testing/fixtures';
 import { registerOrderRoutes } from '../orders';
 import { creditPoints, lockMember } from '../points/points.repo';
@@ -19,6 +19,44 @@ export function registerMoneyRoutes(api: ApiRouter, context: ServerContext): voi
   registerOrderRoutes(api, context);
   registerPaymentRoutes(api, context);
   registerPointsRoutes(api, context);
+}
+
+export interface ServerLosingNotifications {
+  test: TestServer;
+  /** The server's clock, which moves only by `advance`. */
+  now: () => Date;
+  advance: (ms: number) => Date;
+  /** While set, /api/pay/notify answers 503, as if the server were unreachable. */
+  loseNotifications: (lost: boolean) => void;
+}
+
+/** A money-path test server on a clock moved by the test, whose payment notifications can be lost. */
+export async function startServerLosingNotifications(kind: DatabaseKind): Promise<ServerLosingNotifications> {
+  let now = new Date();
+  let notificationsLost = false;
+  const test = await startTestServer(kind, {
+    now,
+    registerRoutes: (api, context) => {
+      api.router.post('/pay/notify', async (ctx, next) => {
+        if (!notificationsLost) return next();
+        ctx.status = 503;
+        ctx.body = { code: 'FAIL', message: 'unreachable' };
+      });
+      registerMoneyRoutes(api, context);
+    },
+  });
+  return {
+    test,
+    now: () => now,
+    advance: (ms) => {
+      now = new Date(now.getTime() + ms);
+      test.setNow(now);
+      return now;
+    },
+    loseNotifications: (lost) => {
+      notificationsLost = lost;
+    },
+  };
 }
 
 /** A member with a live session; `points` are credited as one batch valid for a year. */

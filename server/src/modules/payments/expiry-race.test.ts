@@ -2,10 +2,17 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
 import { insertSku } from '../../testing/fixtures';
-import { startTestServer, type TestServer } from '../../testing/server';
+import type { TestServer } from '../../testing/server';
 import { WechatPayError } from '../../wechat';
 import { expirePendingOrders } from '../orders';
-import { call, memberWithSession, placeOrder, registerMoneyRoutes, signedTransactionNotification } from './checkout.fixtures';
+import {
+  call,
+  memberWithSession,
+  placeOrder,
+  signedTransactionNotification,
+  startServerLosingNotifications,
+  type ServerLosingNotifications,
+} from './checkout.fixtures';
 import { reconcilePendingPayments } from './reconcile';
 import { CLOSE_GRACE_MS, expireUnpaidOrders } from './unpaid-expiry';
 
@@ -24,30 +31,15 @@ interface OrderFacts extends Record<string, unknown> {
 for (const kind of DATABASE_KINDS) {
   describe(`payments racing the expiry of unpaid orders [${kind}]`, () => {
     let test: TestServer;
-    /** Notifications to /api/pay/notify are answered 503 while this is set, as if the server were unreachable. */
-    let notificationsLost = false;
-    let now = new Date();
+    let server: ServerLosingNotifications;
     beforeAll(async () => {
-      test = await startTestServer(kind, {
-        now,
-        registerRoutes: (api, context) => {
-          api.router.post('/pay/notify', async (ctx, next) => {
-            if (!notificationsLost) return next();
-            ctx.status = 503;
-            ctx.body = { code: 'FAIL', message: 'unreachable' };
-          });
-          registerMoneyRoutes(api, context);
-        },
-      });
+      server = await startServerLosingNotifications(kind);
+      test = server.test;
     }, 60_000);
     afterAll(async () => {
       await test?.stop();
     });
-    const advance = (ms: number) => {
-      now = new Date(now.getTime() + ms);
-      test.setNow(now);
-      return now;
-    };
+    const advance = (ms: number) => server.advance(ms);
 
     async function prepaidOrder(options: { skuId: number; points?: number; pointsToUse?: number }) {
       const { memberId, headers } = await memberWithSession(test, { points: options.points ?? 0 });
@@ -121,7 +113,7 @@ for (const kind of DATABASE_KINDS) {
       let expiry;
       let completions;
       try {
-        const expiring = expireUnpaidOrders(test.server, now);
+        const expiring = expireUnpaidOrders(test.server, server.now());
         const started = await Promise.all(atStart.map((order) => complete(order.orderNo)));
         expiry = await expiring;
         completions = [...started, ...(await Promise.all(racingClose))];
@@ -234,7 +226,7 @@ for (const kind of DATABASE_KINDS) {
       const db = test.testDatabase.database.db;
       const { skuId } = await insertSku(db, { priceFen: 12_000, stock: 1 });
       const order = await prepaidOrder({ skuId });
-      notificationsLost = true;
+      server.loseNotifications(true);
       try {
         const complete = await call<{ notification: { delivered: boolean } }>(
           test,
@@ -243,7 +235,7 @@ for (const kind of DATABASE_KINDS) {
         );
         expect(complete.body.notification.delivered).toBe(false);
       } finally {
-        notificationsLost = false;
+        server.loseNotifications(false);
       }
       const result = await expireUnpaidOrders(test.server, advance(16 * MINUTE));
       expect(result).toMatchObject({ expired: 0, paidAtClose: 1 });
@@ -261,16 +253,16 @@ for (const kind of DATABASE_KINDS) {
       const swept = await prepaidOrder({ skuId });
       // Both shoppers pay while the server cannot be reached; then the orders expire without a confirmed close
       // (what the expiry job does once WeChat has been unreachable for longer than the grace period).
-      notificationsLost = true;
+      server.loseNotifications(true);
       try {
         for (const order of [notified, swept]) {
           expect((await call(test, 'POST', `/sandbox/pay/${order.orderNo}/complete`)).status).toBe(200);
         }
       } finally {
-        notificationsLost = false;
+        server.loseNotifications(false);
       }
       advance(16 * MINUTE);
-      expect(await expirePendingOrders(test.server, [notified.id, swept.id], [], now)).toEqual([notified.id, swept.id]);
+      expect(await expirePendingOrders(test.server, [notified.id, swept.id], [], server.now())).toEqual([notified.id, swept.id]);
 
       const transaction = await test.server.wechat.pay.queryOrderByOutTradeNo(notified.orderNo);
       const [member] = await execute<{ openid: string }>(db, sql`select openid from members where id = ${notified.memberId}`);
@@ -317,14 +309,14 @@ for (const kind of DATABASE_KINDS) {
       const db = test.testDatabase.database.db;
       const { skuId } = await insertSku(db, { priceFen: 5_500, stock: 1 });
       const order = await prepaidOrder({ skuId });
-      notificationsLost = true;
+      server.loseNotifications(true);
       try {
         expect((await call(test, 'POST', `/sandbox/pay/${order.orderNo}/complete`)).status).toBe(200);
       } finally {
-        notificationsLost = false;
+        server.loseNotifications(false);
       }
       advance(16 * MINUTE);
-      await expirePendingOrders(test.server, [order.id], [], now);
+      await expirePendingOrders(test.server, [order.id], [], server.now());
 
       const pay = test.server.wechat.pay;
       const createRefund = pay.createRefund;

@@ -4,11 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DATABASE_KINDS, execute } from '../../db';
 import { staffAccounts } from '../../db/schema';
 import { createStaffSession } from '../../http/auth';
-import { loadOrCreateSandboxKeys, sandboxAdapterOptions } from '../../sandbox';
-import { startFaultyWechat, type FaultyWechat, type WechatFault } from '../../testing/faulty-wechat';
+import { adaptersThrough, startFaultyWechat, type FaultyWechat, type WechatFault } from '../../testing/faulty-wechat';
 import { insertSku } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
-import { createWechatPayClient } from '../../wechat';
 import { call, memberWithSession, payThroughSandbox, placeOrder, registerMoneyRoutes } from './checkout.fixtures';
 import { resubmitPendingRefunds } from './index';
 
@@ -36,20 +34,11 @@ for (const kind of DATABASE_KINDS) {
       await faulty?.close();
     });
 
-    /** The running server's WeChat Pay adapter (the object its routes read) through the faulty stand-in. */
+    /** The running server's WeChat adapters through a faulty stand-in that answers refunds with `fault`. */
     async function payThroughFaulty(fault: WechatFault): Promise<FaultyWechat> {
       const stand = await startFaultyWechat(test.url);
       stand.inject(REFUNDS_PATH, fault);
-      const keys = await loadOrCreateSandboxKeys(test.server.config.dataDir);
-      const setup = test.server.wechat;
-      const before = setup.pay;
-      setup.pay = createWechatPayClient({
-        ...sandboxAdapterOptions(keys, stand.baseUrl).pay,
-        timeouts: test.server.config.wechat.timeouts,
-      });
-      restore = () => {
-        setup.pay = before;
-      };
+      restore = await adaptersThrough(test, stand.baseUrl);
       return stand;
     }
 

@@ -65,22 +65,28 @@ for (const kind of DATABASE_KINDS) {
       await test?.stop();
     });
 
+    /** An order of two new SKUs at ¥300 and ¥270, one each. */
+    async function placeTwoLineOrder(headers: Record<string, string>, options: { pointsToUse?: number } = {}) {
+      const db = test.testDatabase.database.db;
+      const a = await insertSku(db, { priceFen: 30_000 });
+      const b = await insertSku(db, { priceFen: 27_000 });
+      return placeOrder(test, headers, {
+        items: [
+          { skuId: a.skuId, quantity: 1 },
+          { skuId: b.skuId, quantity: 1 },
+        ],
+        ...options,
+      });
+    }
+
     async function paidOrder(): Promise<{
       memberId: number;
       headers: Record<string, string>;
       orderId: number;
       itemIds: number[];
     }> {
-      const db = test.testDatabase.database.db;
       const { memberId, headers } = await memberWithSession(test);
-      const a = await insertSku(db, { priceFen: 30_000 });
-      const b = await insertSku(db, { priceFen: 27_000 });
-      const order = await placeOrder(test, headers, {
-        items: [
-          { skuId: a.skuId, quantity: 1 },
-          { skuId: b.skuId, quantity: 1 },
-        ],
-      });
+      const order = await placeTwoLineOrder(headers);
       await payThroughSandbox(test, headers, order);
       const { body } = await call<{ items: { id: number }[] }>(test, 'GET', `/api/orders/${order.id}`, { headers });
       return { memberId, headers, orderId: order.id, itemIds: body.items.map((item) => item.id) };
@@ -150,15 +156,7 @@ for (const kind of DATABASE_KINDS) {
         db,
         sql`select expires_at from points_batches where member_id = ${memberId}`,
       );
-      const a = await insertSku(db, { priceFen: 30_000 });
-      const b = await insertSku(db, { priceFen: 27_000 });
-      const order = await placeOrder(test, headers, {
-        items: [
-          { skuId: a.skuId, quantity: 1 },
-          { skuId: b.skuId, quantity: 1 },
-        ],
-        pointsToUse: 500,
-      });
+      const order = await placeTwoLineOrder(headers, { pointsToUse: 500 });
       expect(order.payableFen).toBe(56_500);
       await payThroughSandbox(test, headers, order);
       expect(await balance(memberId)).toMatchObject({ balance: 1_065, ledger: 1_065 });

@@ -169,6 +169,26 @@ export interface ExpectedMetrics {
   priceBand: PriceBand | null;
 }
 
+/** The member_metrics columns compared with the shared functions, keyed like ExpectedMetrics. */
+export function storedMetrics(row: Record<string, unknown>) {
+  return {
+    ordersTotal: row.orders_total,
+    frequency365: row.frequency_365,
+    monetary365Fen: row.monetary_365_fen,
+    growthValueFen: row.growth_value_fen,
+    recencyDays: row.recency_days,
+    rfmR: row.rfm_r,
+    rfmF: row.rfm_f,
+    rfmM: row.rfm_m,
+    rfmSegment: row.rfm_segment,
+    valueLayer: row.value_layer,
+    lifecycle: row.lifecycle,
+    topCategories: row.top_categories,
+    topBrands: row.top_brands,
+    priceBand: row.price_band,
+  };
+}
+
 /** One member's fields as the shared functions define them, RFM against `stats`. */
 export function expectedMetrics(
   history: MemberHistory,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute, type Database } from '../../db';
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { insertMember, insertSku } from '../../testing/fixtures';
-import { expectedMetrics, loadHistories, rfmInputOf, storedStats } from './expected-from-shared';
+import { expectedMetrics, loadHistories, rfmInputOf, storedMetrics, storedStats } from './expected-from-shared';
 import { refreshSegments, segmentationConfigAt } from './index';
 
 const MINUTE_MS = 60_000;
@@ -64,25 +64,6 @@ const at = (minute: number) => new Date(START.getTime() + minute * MINUTE_MS);
 function fromOrders(metrics: Record<string, unknown>) {
   const { topCategories: _c, topBrands: _b, priceBand: _p, ...rest } = metrics;
   return rest;
-}
-
-function pick(row: Record<string, unknown>) {
-  return {
-    ordersTotal: row.orders_total,
-    frequency365: row.frequency_365,
-    monetary365Fen: row.monetary_365_fen,
-    growthValueFen: row.growth_value_fen,
-    recencyDays: row.recency_days,
-    rfmR: row.rfm_r,
-    rfmF: row.rfm_f,
-    rfmM: row.rfm_m,
-    rfmSegment: row.rfm_segment,
-    valueLayer: row.value_layer,
-    lifecycle: row.lifecycle,
-    topCategories: row.top_categories,
-    topBrands: row.top_brands,
-    priceBand: row.price_band,
-  };
 }
 
 for (const kind of DATABASE_KINDS) {
@@ -182,7 +163,7 @@ for (const kind of DATABASE_KINDS) {
         const history = histories.get(row.member_id);
         if (!history) throw new Error(`member ${row.member_id} has no history`);
         const { activityScore: _a, behaviour: _b, ...expected } = expectedMetrics(history, asOf, jsStats, config);
-        const actual = pick(row);
+        const actual = storedMetrics(row);
         if (fields === 'all') expect(actual, `member ${row.member_id} as of ${asOf.toISOString()}`).toEqual(expected);
         else expect(fromOrders(actual), `member ${row.member_id}`).toEqual(fromOrders(expected));
       }

@@ -5,7 +5,7 @@ import { seedDemoShop } from '../../../../scripts/src/seed';
 import { DATABASE_KINDS, execute, type Database } from '../../db';
 import { createTestDatabase, type TestDatabase } from '../../testing/database';
 import { recordEvents } from '../events/events.service';
-import { expectedMetrics, loadHistories, rfmInputOf, storedStats } from './expected-from-shared';
+import { expectedMetrics, loadHistories, rfmInputOf, storedMetrics, storedStats } from './expected-from-shared';
 import { refreshSegments, segmentationConfigAt, type RefreshStage } from './index';
 import { TEST_PHONE_KEYS as phoneKeys } from '../../testing/seeded-server';
 
@@ -93,7 +93,7 @@ for (const kind of DATABASE_KINDS) {
         if (!history) throw new Error(`member ${row.member_id} has no history`);
         const expected = expectedMetrics(history, asOf, jsStats, config);
         const { activityScore, behaviour, ...exact } = expected;
-        expect({ id: row.member_id, ...pick(row) }, `member ${row.member_id}`).toEqual({ id: row.member_id, ...exact });
+        expect({ id: row.member_id, ...storedMetrics(row) }, `member ${row.member_id}`).toEqual({ id: row.member_id, ...exact });
         expect(relativelyClose(row.activity_score, activityScore), `${row.activity_score} vs ${activityScore}`).toBe(true);
         expect(row.behaviour).toBe(behaviour);
         seen.add(`${String(row.lifecycle)}/${String(row.rfm_segment)}/${String(row.value_layer)}/${behaviour}`);
@@ -270,24 +270,4 @@ for (const kind of DATABASE_KINDS) {
       expect(changes.some((c) => c.dimension === 'lifecycle' && c.from_value === 'active' && c.to_value === 'silent')).toBe(true);
     });
   });
-}
-
-/** The member_metrics columns compared with the shared functions, keyed like ExpectedMetrics. */
-function pick(row: Record<string, unknown>) {
-  return {
-    ordersTotal: row.orders_total,
-    frequency365: row.frequency_365,
-    monetary365Fen: row.monetary_365_fen,
-    growthValueFen: row.growth_value_fen,
-    recencyDays: row.recency_days,
-    rfmR: row.rfm_r,
-    rfmF: row.rfm_f,
-    rfmM: row.rfm_m,
-    rfmSegment: row.rfm_segment,
-    valueLayer: row.value_layer,
-    lifecycle: row.lifecycle,
-    topCategories: row.top_categories,
-    topBrands: row.top_brands,
-    priceBand: row.price_band,
-  };
 }

@@ -67,6 +67,41 @@ export interface ThrottleCount {
 export type Reservation = ({ refused: false } & ThrottleCount) | { refused: true; lockedUntil: Date };
 
 /**
+ * One failure added to a counter in one upsert (a day without failures starts it again at 1), with the policy's
+ * lock for the new count. `unless-locked` leaves a locked counter alone and returns nothing; `keep-longer-lock`
+ * counts it and keeps the later of the held and the new lock.
+ */
+async function countFailure(
+  executor: Executor,
+  counter: { accountKey: string; clientIp: string },
+  policy: ThrottlePolicy,
+  now: Date,
+  whileLocked: 'unless-locked' | 'keep-longer-lock',
+): Promise<{ failures: number; locked_until: Date | null } | undefined> {
+  const at = now.toISOString();
+  const next = sql`case when t.last_failure_at is null or t.last_failure_at <= ${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz
+                        then 1 else t.failures + 1 end`;
+  const lockedUntil =
+    whileLocked === 'keep-longer-lock'
+      ? sql`greatest(t.locked_until, ${lockedUntilSql(next, policy, now)})`
+      : lockedUntilSql(next, policy, now);
+  const onlyUnlocked =
+    whileLocked === 'unless-locked' ? sql`where t.locked_until is null or t.locked_until <= ${at}::timestamptz` : sql``;
+  const [row] = await execute<{ failures: number; locked_until: Date | null }>(
+    executor,
+    sql`insert into sign_in_throttles as t (account_key, client_ip, failures, last_failure_at, locked_until)
+        values (${counter.accountKey}, ${counter.clientIp}, 1, ${at}::timestamptz, ${lockedUntilSql(sql`1`, policy, now)})
+        on conflict (account_key, client_ip) do update set
+          failures = ${next},
+          last_failure_at = ${at}::timestamptz,
+          locked_until = ${lockedUntil}
+        ${onlyUnlocked}
+        returning t.failures, t.locked_until`,
+  );
+  return row;
+}
+
+/**
  * Counts an attempt from `clientIp` at `accountKey` as a failure before its password is checked, in one statement:
  * concurrent attempts are serialised on the row, so a burst of guesses cannot slip past the threshold while the
  * first ones are being checked. A locked counter refuses the attempt without counting it. A successful sign-in
@@ -74,22 +109,9 @@ export type Reservation = ({ refused: false } & ThrottleCount) | { refused: true
  */
 export async function reserveAttempt(executor: Executor, accountKey: string, clientIp: string, now: Date): Promise<Reservation> {
   const address = addressKeyOf(clientIp);
-  const at = now.toISOString();
-  const next = sql`case when t.last_failure_at is null or t.last_failure_at <= ${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz
-                        then 1 else t.failures + 1 end`;
   // Two rounds at most: the second runs only if an unlock deleted the row between the two statements.
   for (let round = 0; round < 2; round++) {
-    const [counted] = await execute<{ failures: number; locked_until: Date | null }>(
-      executor,
-      sql`insert into sign_in_throttles as t (account_key, client_ip, failures, last_failure_at, locked_until)
-          values (${accountKey}, ${address}, 1, ${at}::timestamptz, ${lockedUntilSql(sql`1`, ADDRESS_POLICY, now)})
-          on conflict (account_key, client_ip) do update set
-            failures = ${next},
-            last_failure_at = ${at}::timestamptz,
-            locked_until = ${lockedUntilSql(next, ADDRESS_POLICY, now)}
-          where t.locked_until is null or t.locked_until <= ${at}::timestamptz
-          returning t.failures, t.locked_until`,
-    );
+    const counted = await countFailure(executor, { accountKey, clientIp: address }, ADDRESS_POLICY, now, 'unless-locked');
     if (counted) return { refused: false, failures: counted.failures, lockedUntil: counted.locked_until };
     const [held] = await executor
       .select({ lockedUntil: signInThrottles.lockedUntil })
@@ -108,19 +130,7 @@ export async function reserveAttempt(executor: Executor, accountKey: string, cli
 
 /** A wrong password counted against the account from every address; only checked failures count here. */
 export async function countAccountFailure(executor: Executor, accountKey: string, now: Date): Promise<ThrottleCount> {
-  const at = now.toISOString();
-  const next = sql`case when t.last_failure_at is null or t.last_failure_at <= ${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz
-                        then 1 else t.failures + 1 end`;
-  const [row] = await execute<{ failures: number; locked_until: Date | null }>(
-    executor,
-    sql`insert into sign_in_throttles as t (account_key, client_ip, failures, last_failure_at, locked_until)
-        values (${accountKey}, ${ALL_ADDRESSES}, 1, ${at}::timestamptz, ${lockedUntilSql(sql`1`, ACCOUNT_POLICY, now)})
-        on conflict (account_key, client_ip) do update set
-          failures = ${next},
-          last_failure_at = ${at}::timestamptz,
-          locked_until = greatest(t.locked_until, ${lockedUntilSql(next, ACCOUNT_POLICY, now)})
-        returning t.failures, t.locked_until`,
-  );
+  const row = await countFailure(executor, { accountKey, clientIp: ALL_ADDRESSES }, ACCOUNT_POLICY, now, 'keep-longer-lock');
   const lockedUntil = row?.locked_until && row.failures >= ACCOUNT_POLICY.lockAfter ? row.locked_until : null;
   return { failures: row?.failures ?? 0, lockedUntil };
 }
