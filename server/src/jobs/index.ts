@@ -1,5 +1,5 @@
 import type { ServerContext } from '../server';
-import { expireUnpaidOrders, reconcilePendingPayments, resubmitPendingRefunds } from '../modules/payments';
+import { expireUnpaidOrders, reconcilePendingPayments } from '../modules/payments';
 import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmentation';
 import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
 import { drainOutbox, planCampaigns } from '../modules/campaigns';
@@ -22,12 +22,6 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     cron: '30 * * * * *',
     period: 'minute',
     run: async (context: ServerContext) => ({ ...(await reconcilePendingPayments(context, context.clock())) }),
-  },
-  {
-    name: 'payments.resubmit-refunds',
-    cron: '40 * * * * *',
-    period: 'minute',
-    run: async (context: ServerContext) => ({ ...(await resubmitPendingRefunds(context, context.clock())) }),
   },
   {
     name: 'points.expire',

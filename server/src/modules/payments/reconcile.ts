@@ -4,6 +4,7 @@ import type { ServerContext } from '../../server';
 import { WechatPayError } from '../../wechat';
 import { lockOrder } from '../orders';
 import { sendStartedRefund, settleTransaction, startUnfulfillableRefund, type StartedRefund } from './payments.service';
+import { resubmitPendingRefunds } from './refunds.service';
 
 export interface ReconcileResult {
   /** Pending orders asked about. */
@@ -108,7 +109,7 @@ export async function reconcilePendingPayments(context: ServerContext, now: Date
     }
   }
 
-  result.refundsSent = await resendUnfulfillableRefunds(context, now, settledBefore, limit);
+  result.refundsSent = await resendUnfulfillableRefunds(context, now, limit);
   return result;
 }
 
@@ -119,37 +120,13 @@ async function markPrepaysClosed(context: ServerContext, orderId: number, now: D
 }
 
 /**
- * Refunds the system started that WeChat has not taken yet are sent again under their own out_refund_no (WeChat
+ * Refunds WeChat Pay has not taken yet are sent again under their own out_refund_no (resubmitPendingRefunds; WeChat
  * refunds one number once); a succeeded payment of an ended order whose refunds all failed gets a new refund, at
  * most MAX_AUTOMATIC_REFUND_ATTEMPTS in all (the audit row of the last says so; then an operator decides).
  */
-async function resendUnfulfillableRefunds(context: ServerContext, now: Date, before: Date, limit: number): Promise<number> {
+async function resendUnfulfillableRefunds(context: ServerContext, now: Date, limit: number): Promise<number> {
   const db = context.database.db;
-  const waiting = await execute<{
-    id: number;
-    out_refund_no: string;
-    order_no: string;
-    amount_fen: number;
-    reason: string | null;
-  }>(
-    db,
-    sql`select r.id, r.out_refund_no, o.order_no, r.amount_fen, r.reason from refunds r join orders o on o.id = r.order_id
-        where r.status = 'pending' and r.requested_by is null and r.created_at < ${before}
-          and o.status in ('expired', 'cancelled')
-        order by r.id limit ${limit}`,
-  );
-  let sent = 0;
-  for (const row of waiting) {
-    const refund: StartedRefund = {
-      id: row.id,
-      outRefundNo: row.out_refund_no,
-      orderNo: row.order_no,
-      amountFen: row.amount_fen,
-      totalFen: row.amount_fen,
-      reason: row.reason,
-    };
-    if (await sendStartedRefund(context, refund)) sent += 1;
-  }
+  let sent = (await resubmitPendingRefunds(context, now, limit)).accepted;
 
   // A refund row is written in the same transaction as the payment of an ended order, so a payment is left
   // without a refund under way only when the system's refunds of it failed.

@@ -200,9 +200,10 @@ export interface ResubmitRefundsResult {
 const RESUBMIT_AFTER_MS = 60_000;
 
 /**
- * Staff refunds still pending a minute after their last attempt (WeChat Pay never answered) are asked again with
- * their own out_refund_no, so each is refunded at most once and none is forgotten. Refunds the system started (of
- * payments for ended orders) are sent again by the reconcile job.
+ * Refunds still pending a minute after their last attempt (WeChat Pay never answered or could not be reached) are
+ * asked again with their own out_refund_no, so each is refunded at most once and none is forgotten: staff refunds
+ * and the ones the system started for payments of ended orders alike (the reconcile job runs this every minute).
+ * `amount.total` is what WeChat Pay took for the order.
  */
 export async function resubmitPendingRefunds(context: ServerContext, now: Date, limit = 100): Promise<ResubmitRefundsResult> {
   const rows = await execute<{
@@ -210,13 +211,15 @@ export async function resubmitPendingRefunds(context: ServerContext, now: Date, 
     out_refund_no: string;
     order_no: string;
     amount_fen: number;
-    paid_fen: number;
+    total_fen: number;
     reason: string | null;
   }>(
     context.database.db,
-    sql`select r.id, r.out_refund_no, o.order_no, r.amount_fen, o.paid_fen, r.reason
+    sql`select r.id, r.out_refund_no, o.order_no, r.amount_fen, r.reason,
+               coalesce((select p.amount_fen from payments p where p.order_id = r.order_id and p.status = 'succeeded'
+                          order by p.id desc limit 1), o.paid_fen) as total_fen
         from refunds r join orders o on o.id = r.order_id
-        where r.status = 'pending' and r.refund_id is null and r.requested_by is not null and r.updated_at < ${new Date(now.getTime() - RESUBMIT_AFTER_MS)}
+        where r.status = 'pending' and r.refund_id is null and r.updated_at < ${new Date(now.getTime() - RESUBMIT_AFTER_MS)}
         order by r.id limit ${limit}`,
   );
   const result: ResubmitRefundsResult = { checked: rows.length, accepted: 0, refused: 0, unanswered: 0 };
@@ -226,7 +229,7 @@ export async function resubmitPendingRefunds(context: ServerContext, now: Date, 
       outRefundNo: row.out_refund_no,
       orderNo: row.order_no,
       amountFen: row.amount_fen,
-      totalFen: row.paid_fen,
+      totalFen: row.total_fen,
       reason: row.reason,
     });
     if (status === 'failed') result.refused += 1;
