@@ -23,15 +23,32 @@ export interface TestServer {
  */
 export async function startTestServer(
   kind: DatabaseKind,
-  options: { registerRoutes?: (api: ApiRouter, context: ServerContext) => void; now?: Date; env?: Record<string, string> } = {},
+  options: {
+    registerRoutes?: (api: ApiRouter, context: ServerContext) => void;
+    now?: Date;
+    env?: Record<string, string>;
+    /**
+     * On PostgreSQL the server opens its own pool from the configuration, as in production (pool size and every
+     * limit), instead of sharing the test database's small pool without limits. `testDatabase` stays the test's.
+     */
+    ownPool?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const testDatabase = await createTestDatabase(kind);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'member-ops-test-server-'));
   let now = options.now;
   try {
-    const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JOBS_ENABLED: 'false', ...options.env };
+    const ownPool = options.ownPool === true && testDatabase.url !== undefined;
+    const env = {
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      JOBS_ENABLED: 'false',
+      ...(ownPool && testDatabase.url ? { DATABASE_URL: testDatabase.url } : {}),
+      ...options.env,
+    };
     const server = await startServer(loadConfig(env), {
-      database: testDatabase.database,
+      ...(ownPool ? {} : { database: testDatabase.database }),
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       clock: () => now ?? new Date(),
       ...(options.registerRoutes ? { registerRoutes: options.registerRoutes } : {}),
