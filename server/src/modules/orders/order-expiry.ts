@@ -27,8 +27,8 @@ export async function dueUnpaidOrders(executor: Executor, now: Date, limit: numb
 
 /**
  * Expires these orders if they are still pending, set-based in one transaction: the orders become `expired`,
- * their stock goes back, their coupons become available again and their spent points are returned (see
- * returnSpentPoints). The prepared payments of `closedAtWechat` orders become `closed`; the others stay
+ * their coupons become available again, their spent points are returned (see returnSpentPoints) and their stock
+ * goes back. The prepared payments of `closedAtWechat` orders become `closed`; the others stay
  * `prepared`, so the reconcile job asks WeChat about them later. An order paid meanwhile is skipped (locked
  * rows are skipped too and come back in the next run). Returns the ids expired.
  */
@@ -49,7 +49,6 @@ export async function expirePendingOrders(
           returning o.id, o.member_id, o.coupon_id, o.points_used`,
     );
     const expired = rows.map((row) => row.id).sort((a, b) => a - b);
-    await releaseStockOfOrders(tx, expired, now);
     for (const row of rows) {
       if (row.coupon_id !== null) await releaseCoupon(tx, { couponId: row.coupon_id, orderId: row.id, now });
     }
@@ -65,6 +64,8 @@ export async function expirePendingOrders(
             where status = 'prepared' and order_id = any(${idArray(closed)}::bigint[])`,
       );
     }
+    // Stock last, as when an order is placed (coupon, member, then SKUs): a hot SKU row is held only until commit.
+    await releaseStockOfOrders(tx, expired, now);
     return expired;
   });
 }

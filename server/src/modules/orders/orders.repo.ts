@@ -14,26 +14,26 @@ export interface CatalogueLine {
   onSale: boolean;
 }
 
-/** Prices and snapshots of the SKUs being ordered (prices come from here, never from the client). */
-export async function catalogueLines(executor: Executor, skuIds: readonly number[]): Promise<CatalogueLine[]> {
-  const rows = await execute<{
-    sku_id: number;
-    product_id: number;
-    title: string;
-    category: string;
-    brand: string | null;
-    price_fen: number;
-    stock: number;
-    on_sale: boolean;
-  }>(
-    executor,
-    sql`select s.id as sku_id, p.id as product_id, p.title || ' ' || s.title as title, c.code as category,
-               b.code as brand, s.price_fen, s.stock, (s.active and p.status = 'on_sale') as on_sale
-        from skus s join products p on p.id = s.product_id join categories c on c.id = p.category_id
-        left join brands b on b.id = p.brand_id
-        where s.id = any(${idArray(skuIds)}::bigint[])`,
-  );
-  return rows.map((r) => ({
+type CatalogueRow = {
+  sku_id: number;
+  product_id: number;
+  title: string;
+  category: string;
+  brand: string | null;
+  price_fen: number;
+  stock: number;
+  on_sale: boolean;
+};
+
+const catalogueSelect = (skuIds: readonly number[]) =>
+  sql`select s.id as sku_id, p.id as product_id, p.title || ' ' || s.title as title, c.code as category,
+             b.code as brand, s.price_fen, s.stock, (s.active and p.status = 'on_sale') as on_sale
+      from skus s join products p on p.id = s.product_id join categories c on c.id = p.category_id
+      left join brands b on b.id = p.brand_id
+      where s.id = any(${idArray(skuIds)}::bigint[])`;
+
+function catalogueLine(r: CatalogueRow): CatalogueLine {
+  return {
     skuId: r.sku_id,
     productId: r.product_id,
     title: r.title,
@@ -42,17 +42,52 @@ export async function catalogueLines(executor: Executor, skuIds: readonly number
     priceFen: r.price_fen,
     stock: r.stock,
     onSale: r.on_sale,
-  }));
+  };
 }
 
-/** Takes `quantity` off the SKU's stock unless that would go below zero; false when it is short. */
-export async function reserveStock(tx: Tx, skuId: number, quantity: number, now: Date): Promise<boolean> {
+/** Prices and snapshots of the SKUs being ordered (prices come from here, never from the client). */
+export async function catalogueLines(executor: Executor, skuIds: readonly number[]): Promise<CatalogueLine[]> {
+  const rows = await execute<CatalogueRow>(executor, catalogueSelect(skuIds));
+  return rows.map(catalogueLine);
+}
+
+/**
+ * One lock-free read before an order is placed: the catalogue lines of its SKUs (stock as committed now) and
+ * the member's order already placed with this clientOrderKey, if any.
+ */
+export async function orderingSnapshot(
+  executor: Executor,
+  skuIds: readonly number[],
+  placed: { memberId: number; clientOrderKey: string | undefined },
+): Promise<{ lines: CatalogueLine[]; placedOrderId: number | null }> {
+  const key = placed.clientOrderKey ?? null;
+  const rows = await execute<Partial<CatalogueRow> & { placed_order_id: number | null }>(
+    executor,
+    sql`select l.*, x.placed_order_id
+        from (select (select id from orders where member_id = ${placed.memberId} and ${key}::text is not null
+                        and client_order_key = ${key}::text) as placed_order_id) x
+        left join (${catalogueSelect(skuIds)}) l on true`,
+  );
+  return {
+    placedOrderId: rows[0]?.placed_order_id ?? null,
+    lines: rows.flatMap((row) => (row.sku_id === undefined || row.sku_id === null ? [] : [catalogueLine(row as CatalogueRow)])),
+  };
+}
+
+/**
+ * Takes `quantity` off the SKU's stock unless that would go below zero: true when taken; otherwise the stock
+ * committed now (re-read, so the caller can say how many are left). Locks the SKU row until commit, so callers
+ * make it their last statement and take SKUs in id order.
+ */
+export async function reserveStock(tx: Tx, skuId: number, quantity: number, now: Date): Promise<true | { stock: number }> {
   const rows = await execute<{ id: number }>(
     tx,
     sql`update skus set stock = stock - ${quantity}, updated_at = ${now}
         where id = ${skuId} and stock >= ${quantity} returning id`,
   );
-  return rows.length === 1;
+  if (rows.length === 1) return true;
+  const [row] = await execute<{ stock: number }>(tx, sql`select stock from skus where id = ${skuId}`);
+  return { stock: row?.stock ?? 0 };
 }
 
 /** Puts the stock of these orders' lines back, one update per SKU in id order. */

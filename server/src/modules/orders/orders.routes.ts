@@ -13,7 +13,8 @@ export function registerOrderRoutes(api: ApiRouter, context: ServerContext): voi
     summary: 'Place an order (prices from the catalogue; stock, coupon and points reserved for 15 minutes)',
     description:
       'Shipping is free from ¥99 of goods, otherwise ¥8. Points pay for goods only, in whole steps, up to the configured share. ' +
-      'Retrying with the same clientOrderKey returns the same order. 409 when a SKU is short of stock (nothing is reserved).',
+      'Retrying with the same clientOrderKey returns the same order. 409 SOLD_OUT when a SKU has fewer units left than ordered ' +
+      '(a flash sale sold its last unit): the message names the SKU in Chinese, one field per short item; nothing is reserved.',
     tags: ['orders'],
     body: CreateOrderRequest,
     response: OrderView,

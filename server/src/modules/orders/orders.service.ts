@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { shanghaiDate, type CreateOrderRequest } from '@member-ops/shared';
-import { isUniqueViolation, withTransaction, type Tx } from '../../db';
+import { databaseTimeoutOf, isUniqueViolation, withTransaction, type Tx } from '../../db';
 import { orderItems, orders, type OrderAddress } from '../../db/schema';
 import { AppError } from '../../errors';
 import { encryptPhone, maskPhone, type PhoneKeys } from '../../security/phone-crypto';
@@ -9,7 +9,8 @@ import type { ServerContext } from '../../server';
 import { availablePointsOf, debitPoints, lockMember, spendKey } from '../points/points.repo';
 import { pointsConfigAt } from '../points/rule-configs';
 import { couponForCheckout, lockCouponForOrder } from '../coupons';
-import { catalogueLines, reserveStock } from './orders.repo';
+import { unavailableError, unavailableItems } from './availability';
+import { catalogueLines, orderingSnapshot, reserveStock, type CatalogueLine } from './orders.repo';
 import { getOrderView, type OrderViewResult } from './orders.views';
 import { priceOrder, UNPAID_ORDER_TTL_MS } from './pricing';
 
@@ -22,9 +23,12 @@ export function newOrderNo(now: Date): string {
 }
 
 /**
- * Places an order in one transaction: stock reserved line by line in SKU id order, the coupon locked, the
- * points spent (a `spend` entry with its consumptions), the order and its lines written as pending for 15
- * minutes. Any shortage rolls all of it back. The same clientOrderKey returns the order placed first.
+ * Places an order in one transaction: the coupon locked, the points spent (a `spend` entry with its
+ * consumptions), the order and its lines written as pending for 15 minutes, and the stock reserved last, in SKU
+ * id order, so a SKU row is locked only from that update to the commit (a flash sale's hot row is held for
+ * milliseconds, not for the whole order). Any shortage rolls all of it back and answers 409 SOLD_OUT. A SKU
+ * already short is refused by a lock-free read before any transaction starts. The same clientOrderKey returns
+ * the order placed first (looked up in the same read).
  */
 export async function createOrder(
   context: ServerContext,
@@ -32,20 +36,27 @@ export async function createOrder(
   request: CreateOrderRequest,
 ): Promise<OrderViewResult> {
   const { database } = context;
-  if (request.clientOrderKey) {
-    const existing = await orderIdByClientKey(context, memberId, request.clientOrderKey);
-    if (existing !== null) return getOrderView(database.db, memberId, existing);
-  }
+  const skuIds = request.items.map((item) => item.skuId);
+  const before = await orderingSnapshot(database.db, skuIds, { memberId, clientOrderKey: request.clientOrderKey });
+  if (before.placedOrderId !== null) return getOrderView(database.db, memberId, before.placedOrderId);
+  refuseUnavailable(request, before.lines);
   try {
-    const orderId = await withTransaction(database, (tx) => placeOrder(tx, context, memberId, request));
-    return await getOrderView(database.db, memberId, orderId);
+    return await withTransaction(database, (tx) => placeOrder(tx, context, memberId, request));
   } catch (error) {
     if (request.clientOrderKey && isUniqueViolation(error, 'orders_client_order_key')) {
       const existing = await orderIdByClientKey(context, memberId, request.clientOrderKey);
       if (existing !== null) return getOrderView(database.db, memberId, existing);
     }
+    // Waiting for a hot SKU row ran out: when the stock is gone meanwhile the true answer is "sold out", not "busy".
+    if (databaseTimeoutOf(error) === 'lock') refuseUnavailable(request, await catalogueLines(database.db, skuIds));
     throw error;
   }
+}
+
+/** Throws 422 / 409 SOLD_OUT when these catalogue lines cannot serve the request. */
+function refuseUnavailable(request: CreateOrderRequest, lines: readonly CatalogueLine[]): void {
+  const problems = unavailableItems(request.items, lines);
+  if (problems.length > 0) throw unavailableError(problems);
 }
 
 async function orderIdByClientKey(context: ServerContext, memberId: number, key: string): Promise<number | null> {
@@ -56,31 +67,20 @@ async function orderIdByClientKey(context: ServerContext, memberId: number, key:
   return row?.id ?? null;
 }
 
-async function placeOrder(tx: Tx, context: ServerContext, memberId: number, request: CreateOrderRequest): Promise<number> {
+async function placeOrder(
+  tx: Tx,
+  context: ServerContext,
+  memberId: number,
+  request: CreateOrderRequest,
+): Promise<OrderViewResult> {
   const now = context.clock();
   const requested = [...request.items].sort((a, b) => a.skuId - b.skuId);
-  const catalogue = new Map(
-    (
-      await catalogueLines(
-        tx,
-        requested.map((item) => item.skuId),
-      )
-    ).map((line) => [line.skuId, line]),
+  const lines = await catalogueLines(
+    tx,
+    requested.map((item) => item.skuId),
   );
-  requested.forEach((item) => {
-    const line = catalogue.get(item.skuId);
-    if (!line || !line.onSale) {
-      const index = request.items.findIndex((candidate) => candidate.skuId === item.skuId);
-      throw new AppError('UNPROCESSABLE', `SKU ${item.skuId} is not on sale`, [
-        { field: `body.items.${index}.skuId`, message: 'not on sale' },
-      ]);
-    }
-  });
-  for (const item of requested) {
-    if (!(await reserveStock(tx, item.skuId, item.quantity, now))) {
-      throw new AppError('CONFLICT', `SKU ${item.skuId} has fewer than ${item.quantity} in stock`);
-    }
-  }
+  refuseUnavailable(request, lines);
+  const catalogue = new Map(lines.map((line) => [line.skuId, line]));
 
   const coupon = request.couponId ? await couponForCheckout(tx, { couponId: request.couponId, memberId, now }) : null;
   await lockMember(tx, memberId);
@@ -153,7 +153,16 @@ async function placeOrder(tx: Tx, context: ServerContext, memberId: number, requ
       now,
     });
   }
-  return order.id;
+  const view = await getOrderView(tx, memberId, order.id);
+  for (const item of requested) {
+    const reserved = await reserveStock(tx, item.skuId, item.quantity, now);
+    if (reserved !== true) {
+      const index = request.items.findIndex((candidate) => candidate.skuId === item.skuId);
+      const title = catalogue.get(item.skuId)?.title ?? '';
+      throw unavailableError([{ index, skuId: item.skuId, reason: 'short', title, stock: reserved.stock }]);
+    }
+  }
+  return view;
 }
 
 /** Stores the recipient phone encrypted, with a masked copy for display. */
