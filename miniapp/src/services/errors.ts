@@ -17,6 +17,7 @@ const MESSAGES: Record<string, string> = {
   FORBIDDEN: '没有权限进行此操作',
   NOT_FOUND: '内容不存在或已下架',
   CONFLICT: '状态已变化，请刷新后重试',
+  SOLD_OUT: '商品已售罄',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   UNPROCESSABLE: '暂时无法处理该请求',
   VALIDATION_FAILED: '填写的信息有误',

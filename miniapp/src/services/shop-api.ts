@@ -63,7 +63,8 @@ export const shopApi = {
   bestCoupon: (items: { skuId: number; quantity: number }[]) =>
     apiRequest({ method: 'POST', path: '/api/coupons/best', body: { items }, schema: BestCouponResponse }),
 
-  createOrder: (order: CreateOrderRequest) => apiRequest({ method: 'POST', path: '/api/orders', body: order, schema: OrderView }),
+  createOrder: (order: CreateOrderRequest, options: { silent?: boolean } = {}) =>
+    apiRequest({ method: 'POST', path: '/api/orders', body: order, schema: OrderView, ...options }),
   orders: (page = 1) => apiRequest({ path: '/api/orders', query: { page, pageSize: 20 }, schema: OrderListResponse }),
   order: (id: number) => apiRequest({ path: `/api/orders/${id}`, schema: OrderView }),
   pay: (id: number) => apiRequest({ method: 'POST', path: `/api/orders/${id}/pay`, body: {}, schema: PayOrderResponse }),

@@ -9,12 +9,14 @@ import { newClientId } from '../../../services/ids';
 import { payOrder } from '../../../services/payment';
 import { ensureMemberSession } from '../../../services/session';
 import { shopApi } from '../../../services/shop-api';
+import { soldOutProductId } from '../../../services/sold-out';
 import { STORAGE_KEYS, readStored, writeStored } from '../../../services/storage';
 import { askSubscriptions } from '../../../services/subscribe';
 import { usePageTracking } from '../../../services/tracking';
 import './index.css';
 
 type Address = CreateOrderRequest['address'];
+const PRODUCT_PAGE = 'shop/pages/product/index';
 const EMPTY_ADDRESS: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
 const ADDRESS_FIELDS: { key: keyof Address; label: string; placeholder: string }[] = [
   { key: 'name', label: '收货人', placeholder: '姓名' },
@@ -63,18 +65,40 @@ export default function CheckoutPage() {
     [itemsTotalFen, chosen, availablePoints, usePoints],
   );
 
+  /** Nothing was reserved: the shopper reads which item is gone, then sees its product page with the stock as it is now. */
+  const backToSoldOutProduct = async (error: ApiError) => {
+    await Taro.showModal({ title: '商品已售罄', content: error.message, showCancel: false, confirmText: '返回商品' });
+    const productId = soldOutProductId(lines, error.fields);
+    if (productId === undefined) return;
+    const pages = Taro.getCurrentPages();
+    const previous = pages[pages.length - 2]?.route?.replace(/^\//, '').split('?')[0];
+    // Bought at once from the product page: going back shows it again, and it reloads its stock when shown.
+    if (!fromCart && previous === PRODUCT_PAGE) await Taro.navigateBack();
+    else await Taro.redirectTo({ url: `/${PRODUCT_PAGE}?id=${productId}` });
+  };
+
   const submit = async () => {
     setProblems([]);
     setSubmitting(true);
     try {
       writeStored(STORAGE_KEYS.address, address);
-      const order = await shopApi.createOrder({
-        items: lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })),
-        ...(chosen ? { couponId: chosen.coupon.id } : {}),
-        ...(totals.pointsUsed > 0 ? { pointsToUse: totals.pointsUsed } : {}),
-        address: { ...address, phone: address.phone.trim() },
-        clientOrderKey: orderKey.current,
-      });
+      let order;
+      try {
+        order = await shopApi.createOrder(
+          {
+            items: lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })),
+            ...(chosen ? { couponId: chosen.coupon.id } : {}),
+            ...(totals.pointsUsed > 0 ? { pointsToUse: totals.pointsUsed } : {}),
+            address: { ...address, phone: address.phone.trim() },
+            clientOrderKey: orderKey.current,
+          },
+          { silent: true },
+        );
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'SOLD_OUT') return await backToSoldOutProduct(error);
+        if (error instanceof ApiError) void Taro.showToast({ title: error.message, icon: 'none', duration: 2500 });
+        throw error;
+      }
       if (fromCart) removeFromCart(lines.map((line) => line.skuId));
       const paid = await payOrder(order);
       if (process.env.TARO_ENV === 'weapp' && paid.status === 'paid') await askSubscriptions('pay_result').catch(() => undefined);

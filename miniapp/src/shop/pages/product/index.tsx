@@ -1,6 +1,6 @@
 import { Button, Text, View } from '@tarojs/components';
-import Taro, { useLoad, useShareAppMessage } from '@tarojs/taro';
-import { useState } from 'react';
+import Taro, { useDidShow, useLoad, useShareAppMessage } from '@tarojs/taro';
+import { useRef, useState } from 'react';
 import { type ProductDetail, formatYuan } from '@member-ops/shared';
 import { ProductCover } from '../../../components/product-cover';
 import { addToCart, startCheckout } from '../../../services/cart';
@@ -16,14 +16,34 @@ export default function ProductPage() {
   const [quantity, setQuantity] = useState(1);
   const [favorite, setFavorite] = useState(false);
 
+  const productId = useRef<number>();
+  const shownBefore = useRef(false);
+
   useLoad((params: Record<string, string | undefined>) => {
     const id = Number(params.id);
     if (!Number.isInteger(id) || id <= 0) return;
+    productId.current = id;
     setFavorite(readStored<number[]>(STORAGE_KEYS.favorites, []).includes(id));
     void shopApi.product(id).then((detail) => {
       setProduct(detail);
       setSkuId(detail.skus.find((sku) => sku.stock > 0)?.id ?? detail.skus[0]?.id);
       track({ type: 'product_view', productId: detail.id });
+    });
+  });
+
+  // Back on this page (e.g. from a checkout refused as sold out): the stock shown is read again, and the chosen
+  // SKU stays chosen so the shopper sees that it is gone.
+  useDidShow(() => {
+    const id = productId.current;
+    if (!shownBefore.current || id === undefined) {
+      shownBefore.current = true;
+      return;
+    }
+    void shopApi.product(id).then((detail) => {
+      setProduct(detail);
+      setSkuId((chosen) =>
+        detail.skus.some((sku) => sku.id === chosen) ? chosen : (detail.skus.find((sku) => sku.stock > 0)?.id ?? detail.skus[0]?.id),
+      );
     });
   });
 
