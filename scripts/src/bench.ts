@@ -9,6 +9,7 @@ import { DATABASE_KINDS, type DatabaseKind } from '../../server/src/db';
 import { CAMPAIGN_BENCH_SIZES, runCampaignsBench } from './bench/campaigns';
 import { runCheckoutBench } from './bench/checkout';
 import { runEventsBench } from './bench/events';
+import { runFlashSaleBench } from './bench/flash-sale';
 import { runMembersBench } from './bench/members';
 import { runSegmentsBench, SEGMENT_BENCH_SIZES } from './bench/segments';
 import { describeError, UsageError } from './lib/cli';
@@ -31,6 +32,9 @@ function parseOptions() {
         'database-url': { type: 'string' },
         /** Campaigns bench: outbox rows drained through the sandbox WeChat. */
         deliveries: { type: 'string' },
+        /** Flash-sale bench: shoppers ordering one SKU at once, and its stock. */
+        shoppers: { type: 'string' },
+        stock: { type: 'string' },
       },
     });
   } catch (error) {
@@ -43,7 +47,10 @@ const { values } = parseOptions();
 
 const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
 
-function positive(name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries', fallback?: number): number {
+function positive(
+  name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries' | 'shoppers' | 'stock',
+  fallback?: number,
+): number {
   const text = values[name];
   if (text === undefined && fallback !== undefined) return fallback;
   const n = Number(text);
@@ -97,6 +104,16 @@ const benches: Record<string, () => Promise<unknown[]>> = {
       const deliveries = positive('deliveries', CAMPAIGN_BENCH_SIZES[kind].deliveries);
       process.stderr.write(`bench: campaigns on ${kind} (${members} members, ${deliveries} deliveries)…\n`);
       results.push(await runCampaignsBench({ kind, members, deliveries }));
+    }
+    return results;
+  },
+  'flash-sale': async () => {
+    const results = [];
+    for (const kind of kinds) {
+      const shoppers = positive('shoppers', 500);
+      const stock = positive('stock', 100);
+      process.stderr.write(`bench: flash sale on ${kind} (${shoppers} shoppers at once, ${stock} in stock)…\n`);
+      results.push(await runFlashSaleBench({ kind, shoppers, stock }));
     }
     return results;
   },

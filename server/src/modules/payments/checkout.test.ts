@@ -179,7 +179,7 @@ for (const kind of DATABASE_KINDS) {
       const plenty = await insertSku(db, { priceFen: 5_000, stock: 5 });
       const scarce = await insertSku(db, { priceFen: 5_000, stock: 1 });
       const couponId = await couponFor(db, memberId, test.server.clock(), await insertCouponTemplate(db, { thresholdFen: 0 }));
-      const refused = await call<{ error: { message: string } }>(test, 'POST', '/api/orders', {
+      const refused = await call<{ error: { code: string; message: string; fields: unknown[] } }>(test, 'POST', '/api/orders', {
         headers,
         body: {
           items: [
@@ -192,7 +192,15 @@ for (const kind of DATABASE_KINDS) {
         },
       });
       expect(refused.status).toBe(409);
-      expect(refused.body.error.message).toContain(`SKU ${scarce.skuId}`);
+      const { title } = await one<{ title: string }>(
+        test,
+        sql`select p.title || ' ' || s.title as title from skus s join products p on p.id = s.product_id where s.id = ${scarce.skuId}`,
+      );
+      expect(refused.body.error).toEqual({
+        code: 'SOLD_OUT',
+        message: `「${title}」库存不足，仅剩 1 件`,
+        fields: [{ field: 'body.items.1.skuId', message: '库存不足，仅剩 1 件' }],
+      });
       const untouched = await one(
         test,
         sql`select (select stock from skus where id = ${plenty.skuId}) as plenty, (select stock from skus where id = ${scarce.skuId}) as scarce,
