@@ -42,7 +42,14 @@ for (const kind of DATABASE_KINDS) {
         oversold: sale.oversold,
         stockAfter: sale.stockAfter,
         stockConsistent: sale.stockConsistent,
-      }).toEqual({ accepted: STOCK, soldOut: SHOPPERS - STOCK, otherErrors: {}, oversold: 0, stockAfter: 0, stockConsistent: true });
+      }).toEqual({
+        accepted: STOCK,
+        soldOut: SHOPPERS - STOCK,
+        otherErrors: {},
+        oversold: 0,
+        stockAfter: 0,
+        stockConsistent: true,
+      });
       const refused = sale.answers.filter((answer) => answer.status !== 201);
       expect(new Set(refused.map((answer) => `${answer.status} ${answer.code} ${answer.message}`))).toEqual(
         new Set(refused.map(() => `409 SOLD_OUT ${refused[0]?.message}`)),
@@ -70,7 +77,14 @@ for (const kind of DATABASE_KINDS) {
           headers: headersOf(shopper),
           body: {
             items: [{ skuId, quantity: 1 }],
-            address: { name: '李四', phone: '13900139000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号' },
+            address: {
+              name: '李四',
+              phone: '13900139000',
+              province: '浙江省',
+              city: '杭州市',
+              district: '西湖区',
+              detail: '文三路 1 号',
+            },
             clientOrderKey: keyOf(shopper),
           },
         });
@@ -89,7 +103,9 @@ for (const kind of DATABASE_KINDS) {
       }
       // Two more open a WeChat order and leave it unpaid: the expiry closes it at WeChat first.
       for (const opener of otherWinners.slice(3, 5)) {
-        expect((await call(test, 'POST', `/api/orders/${opener.orderId}/pay`, { headers: headersOf(opener.shopper) })).status).toBe(200);
+        expect(
+          (await call(test, 'POST', `/api/orders/${opener.orderId}/pay`, { headers: headersOf(opener.shopper) })).status,
+        ).toBe(200);
       }
       const stockAndStatuses = async () => {
         const [row] = await execute<{ stock: number; paid: number; pending: number; expired: number }>(
@@ -113,9 +129,19 @@ for (const kind of DATABASE_KINDS) {
 
       // Everyone who was refused tries again at once: exactly the released stock is sold.
       const losers = refused.map((answer) => answer.shopper);
-      const again = await runFlashSale({ baseUrl: test.url, shoppers: losers.map((shopper) => shoppers[shopper] ?? { token: '' }), skuId, db });
+      const again = await runFlashSale({
+        baseUrl: test.url,
+        shoppers: losers.map((shopper) => shoppers[shopper] ?? { token: '' }),
+        skuId,
+        db,
+      });
       if (process.env.REPORT_FIGURES) console.info(`[${kind}] flash sale, released stock: ${figures(again)}`);
-      expect({ accepted: again.accepted, soldOut: again.soldOut, otherErrors: again.otherErrors, oversold: again.oversold }).toEqual({
+      expect({
+        accepted: again.accepted,
+        soldOut: again.soldOut,
+        otherErrors: again.otherErrors,
+        oversold: again.oversold,
+      }).toEqual({
         accepted: STOCK - 3,
         soldOut: losers.length - (STOCK - 3),
         otherErrors: {},

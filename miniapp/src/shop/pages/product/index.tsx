@@ -42,7 +42,9 @@ export default function ProductPage() {
     void shopApi.product(id).then((detail) => {
       setProduct(detail);
       setSkuId((chosen) =>
-        detail.skus.some((sku) => sku.id === chosen) ? chosen : (detail.skus.find((sku) => sku.stock > 0)?.id ?? detail.skus[0]?.id),
+        detail.skus.some((sku) => sku.id === chosen)
+          ? chosen
+          : (detail.skus.find((sku) => sku.stock > 0)?.id ?? detail.skus[0]?.id),
       );
     });
   });
