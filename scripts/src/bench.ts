@@ -48,7 +48,8 @@ const { values } = parseOptions();
 
 const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
 
-type CountOption = 'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries' | 'shoppers' | 'seconds' | 'requests';
+type CountOption =
+  'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries' | 'shoppers' | 'seconds' | 'requests';
 
 function positive(name: CountOption, fallback?: number): number {
   const text = values[name];
@@ -59,7 +60,11 @@ function positive(name: CountOption, fallback?: number): number {
 }
 
 function storefrontCounts(kind: DatabaseKind): { shoppers: number; seconds: number; requests: number } {
-  return { shoppers: positive('shoppers', STOREFRONT_SHOPPERS[kind]), seconds: positive('seconds'), requests: positive('requests') };
+  return {
+    shoppers: positive('shoppers', STOREFRONT_SHOPPERS[kind]),
+    seconds: positive('seconds'),
+    requests: positive('requests'),
+  };
 }
 
 const benches: Record<string, () => Promise<unknown[]>> = {

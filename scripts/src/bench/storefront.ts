@@ -204,11 +204,7 @@ function parse<T>(answer: Answer): T | null {
 }
 
 /** The real server on the bench database: on PostgreSQL it opens its own pool with the production limits. */
-async function startShopServer(
-  database: Database,
-  url: string | undefined,
-  dataDir: string,
-): Promise<RunningServer> {
+async function startShopServer(database: Database, url: string | undefined, dataDir: string): Promise<RunningServer> {
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
     PORT: '0',
@@ -226,7 +222,8 @@ async function startShopServer(
 async function signIn(database: Database, memberIds: number[]): Promise<Shopper[]> {
   const shoppers: Shopper[] = [];
   const now = new Date();
-  for (const memberId of memberIds) shoppers.push({ memberId, token: (await createMemberSession(database.db, memberId, now)).token });
+  for (const memberId of memberIds)
+    shoppers.push({ memberId, token: (await createMemberSession(database.db, memberId, now)).token });
   return shoppers;
 }
 
@@ -260,7 +257,10 @@ async function shopFacts(database: Database): Promise<ShopFacts> {
 }
 
 /** The members the one-at-a-time reads use: uniform draws, members of random orders, and the one with most orders. */
-async function representativeMembers(database: Database, orderCount: number): Promise<Record<MemberProfile, { id: number; orders: number }[]>> {
+async function representativeMembers(
+  database: Database,
+  orderCount: number,
+): Promise<Record<MemberProfile, { id: number; orders: number }[]>> {
   const withOrders = (ids: string) =>
     `select m.id::int8 as id, (select count(*) from orders o where o.member_id = m.id)::int as orders from (${ids}) m`;
   const typical = await execute<{ id: number; orders: number }>(
@@ -326,7 +326,9 @@ async function timeRead(
     last = answer;
   }
   const body = last ? parse<Record<string, unknown>>(last) : null;
-  const list = body ? (['items', 'orders', 'entries'].map((key) => body[key]).find(Array.isArray) as unknown[] | undefined) : undefined;
+  const list = body
+    ? (['items', 'orders', 'entries'].map((key) => body[key]).find(Array.isArray) as unknown[] | undefined)
+    : undefined;
   const cacheControl = last?.headers['cache-control'];
   return {
     read,
@@ -498,7 +500,12 @@ async function runLoad(
     const payment = await client.request('POST', `/sandbox/pay/${encodeURIComponent(placed.orderNo)}/complete`);
     const delivered = parse<{ notification?: { delivered?: boolean } }>(payment)?.notification?.delivered === true;
     // A payment whose notification the server did not take counts as an error of this step.
-    if (!recorder.record('POST /sandbox/pay/:orderNo/complete (payment notification)', delivered ? payment : { ...payment, status: 502 }))
+    if (
+      !recorder.record(
+        'POST /sandbox/pay/:orderNo/complete (payment notification)',
+        delivered ? payment : { ...payment, status: 502 },
+      )
+    )
       return;
     checkout.push(order.ms + prepay.ms + payment.ms);
     paid += 1;
@@ -665,7 +672,10 @@ export async function runStorefrontBench(
     progress(`server at ${server.url}; signing in ${chosen.length + others.length} members`);
     const profiles = {} as Record<MemberProfile, Shopper[]>;
     for (const profile of ['typical', 'buyer', 'busiest'] as const) {
-      profiles[profile] = await signIn(database, representative[profile].map((m) => m.id));
+      profiles[profile] = await signIn(
+        database,
+        representative[profile].map((m) => m.id),
+      );
       signedIn.push(...profiles[profile]);
     }
     const loadShoppers = await signIn(database, others.slice(0, options.shoppers));
