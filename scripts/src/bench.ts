@@ -12,6 +12,7 @@ import { runEventsBench } from './bench/events';
 import { runFlashSaleBench } from './bench/flash-sale';
 import { runMembersBench } from './bench/members';
 import { runSegmentsBench, SEGMENT_BENCH_SIZES } from './bench/segments';
+import { runStorefrontBench, STOREFRONT_SHOPPERS } from './bench/storefront';
 import { describeError, UsageError } from './lib/cli';
 import { ensurePostgresServer } from './lib/postgres-server';
 
@@ -32,8 +33,13 @@ function parseOptions() {
         'database-url': { type: 'string' },
         /** Campaigns bench: outbox rows drained through the sandbox WeChat. */
         deliveries: { type: 'string' },
-        /** Flash-sale bench: shoppers ordering one SKU at once, and its stock. */
+        /**
+         * Storefront bench: virtual shoppers in the load (default per database), its length, and requests per read.
+         * Flash-sale bench: shoppers ordering one SKU at once (default 500), and its stock.
+         */
         shoppers: { type: 'string' },
+        seconds: { type: 'string', default: '30' },
+        requests: { type: 'string', default: '200' },
         stock: { type: 'string' },
       },
     });
@@ -47,15 +53,23 @@ const { values } = parseOptions();
 
 const kinds: DatabaseKind[] = values.db === 'both' ? [...DATABASE_KINDS] : DATABASE_KINDS.filter((kind) => kind === values.db);
 
-function positive(
-  name: 'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries' | 'shoppers' | 'stock',
-  fallback?: number,
-): number {
+type CountOption =
+  'clients' | 'batches' | 'orders' | 'concurrency' | 'members' | 'deliveries' | 'shoppers' | 'seconds' | 'requests' | 'stock';
+
+function positive(name: CountOption, fallback?: number): number {
   const text = values[name];
   if (text === undefined && fallback !== undefined) return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${values[name]}`);
   return n;
+}
+
+function storefrontCounts(kind: DatabaseKind): { shoppers: number; seconds: number; requests: number } {
+  return {
+    shoppers: positive('shoppers', STOREFRONT_SHOPPERS[kind]),
+    seconds: positive('seconds'),
+    requests: positive('requests'),
+  };
 }
 
 const benches: Record<string, () => Promise<unknown[]>> = {
@@ -117,6 +131,25 @@ const benches: Record<string, () => Promise<unknown[]>> = {
     }
     return results;
   },
+  storefront: async () => {
+    const results = [];
+    for (const kind of kinds) {
+      const members = positive('members', SEGMENT_BENCH_SIZES[kind].members);
+      const orders = positive('orders', SEGMENT_BENCH_SIZES[kind].orders);
+      const { shoppers, seconds, requests } = storefrontCounts(kind);
+      const databaseUrl = kind === 'postgres' ? values['database-url'] : undefined;
+      process.stderr.write(
+        `bench: storefront on ${kind} (${databaseUrl ? 'existing shop' : `${members} members, ${orders} orders`}, ${shoppers} shoppers for ${seconds} s)…\n`,
+      );
+      results.push(
+        await runStorefrontBench(
+          { kind, members, orders, shoppers, seconds, requests, ...(databaseUrl ? { databaseUrl } : {}) },
+          (line) => process.stderr.write(`bench: storefront: ${line}\n`),
+        ),
+      );
+    }
+    return results;
+  },
 };
 
 async function main(): Promise<void> {
@@ -125,6 +158,8 @@ async function main(): Promise<void> {
   const unknown = selected.filter((name) => !(name in benches));
   if (unknown.length > 0)
     throw new UsageError(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
+  // Checked before any database is reached.
+  if (selected.includes('storefront')) for (const kind of kinds) storefrontCounts(kind);
   const pg = await ensurePostgresServer((line) => process.stderr.write(`bench: ${line}\n`));
   process.env.TEST_PG_URL = pg.url;
   const report: Record<string, unknown> = {

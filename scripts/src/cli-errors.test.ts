@@ -25,6 +25,18 @@ describe('every command fails with one line on stderr and a non-zero exit code',
     ['scripts/src/clv.ts', ['--transactions', 'nope.csv'], {}, /^clv: cannot read nope\.csv: no such file \(see --help\)$/],
     ['scripts/src/bench.ts', ['--db', 'mongodb'], {}, /^bench: --db must be pglite, postgres or both, got mongodb$/],
     ['scripts/src/bench.ts', ['--bogus'], {}, /^bench: Unknown option '--bogus'/],
+    [
+      'scripts/src/bench.ts',
+      ['--only', 'storefront', '--db', 'pglite', '--shoppers', 'many'],
+      {},
+      /^bench: --shoppers must be a positive integer, got many$/,
+    ],
+    [
+      'scripts/src/bench.ts',
+      ['--only', 'storefront', '--db', 'postgres', '--seconds', '0'],
+      {},
+      /^bench: --seconds must be a positive integer, got 0$/,
+    ],
     ['scripts/src/start.ts', [], { PORT: 'eighty' }, /^start: invalid configuration: PORT: /],
     [
       'server/src/db/migrate-cli.ts',
