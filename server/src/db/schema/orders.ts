@@ -93,6 +93,10 @@ export const orders = pgTable(
       .on(t.expiresAt)
       .where(sql`${t.status} = 'pending'`),
     index('orders_paid_at_idx').on(t.paidAt).where(oneOf(t.status, PAID_ORDER_STATUSES)),
+    // A member's paid orders of a trailing window (tier growth on /api/me) without reading their older history.
+    index('orders_member_paid_idx')
+      .on(t.memberId, t.paidAt)
+      .where(oneOf(t.status, PAID_ORDER_STATUSES)),
     index('orders_store_paid_at_idx')
       .on(t.storeId, t.paidAt)
       .where(sql`${t.storeId} is not null`),
