@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
-import type { OrderListResponse } from '@member-ops/shared';
+import type { OrderListResponse as OrderListSchema } from '@member-ops/shared';
+import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute, type Executor } from '../../db';
 import { insertSku } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { call, memberWithSession, registerMoneyRoutes } from '../payments/checkout.fixtures';
+
+type OrderListResponse = z.infer<typeof OrderListSchema>;
 
 const NOW = new Date('2026-11-20T04:00:00Z');
 

@@ -1,1 +1,0 @@
-CREATE INDEX "orders_member_paid_idx" ON "orders" USING btree ("member_id","paid_at") WHERE "orders"."status" in ('paid', 'refunding', 'refunded', 'partially_refunded');
