@@ -85,7 +85,8 @@ export async function wallet(
     when ${coupons.status} = 'locked' then 1 when ${coupons.status} = 'used' then 2 else 3 end`;
   // Within one status every coupon has the same rank, so a tab is read in (member, status, valid_to) index order
   // and stops at the page instead of sorting the member's whole history of that status.
-  const order = query.status === undefined ? [rank, asc(coupons.validTo), asc(coupons.id)] : [asc(coupons.validTo), asc(coupons.id)];
+  const order =
+    query.status === undefined ? [rank, asc(coupons.validTo), asc(coupons.id)] : [asc(coupons.validTo), asc(coupons.id)];
   const rows = await selectCouponsWithTemplate(executor, where)
     .orderBy(...order)
     .limit(query.pageSize)
