@@ -110,7 +110,16 @@ export const OrderView = z
   .meta({ id: 'Order' });
 export type OrderView = z.infer<typeof OrderView>;
 
-export const OrderListQuery = PageQuery.extend({ status: OrderStatus.optional() });
+/**
+ * Opaque position in a member's own list (the id of the last row of the page before). A cursor reads the next
+ * page by index, at the same cost however deep; `page` still works for the first pages.
+ */
+export const ListCursor = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, '应为上一页返回的 nextCursor')
+  .describe('The nextCursor of the previous page; when given, page is ignored');
+
+export const OrderListQuery = PageQuery.extend({ status: OrderStatus.optional(), cursor: ListCursor.optional() });
 
 export const OrderSummaryView = OrderView.omit({ items: true, refunds: true, address: true }).extend({
   itemCount: z.number().int(),
@@ -123,6 +132,8 @@ export const OrderListResponse = z
     pageSize: z.number().int(),
     total: z.number().int(),
     orders: z.array(OrderSummaryView),
+    /** Pass as `cursor` for the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
   })
   .meta({ id: 'OrderList' });
 

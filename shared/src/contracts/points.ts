@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { ListCursor } from './orders';
 
 export const PointsQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: ListCursor.optional(),
 });
 
 export const PointsEntryView = z.object({
@@ -27,6 +29,8 @@ export const PointsResponse = z
     pageSize: z.number().int(),
     total: z.number().int(),
     entries: z.array(PointsEntryView),
+    /** Pass as `cursor` for the next page of the ledger; null on the last page. */
+    nextCursor: z.string().nullable(),
   })
   .meta({ id: 'Points' });
 

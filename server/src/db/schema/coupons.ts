@@ -124,6 +124,11 @@ export const coupons = pgTable(
     unique('coupons_issue_once_key').on(t.memberId, t.templateId, t.sourceKey),
     index('coupons_member_status_idx').on(t.memberId, t.status, t.validTo),
     index('coupons_template_idx').on(t.templateId),
+    // A member's own claims of a template (claim centre "already claimed", the claim's free slot), without
+    // reading the coupons campaigns gave them.
+    index('coupons_member_claims_idx')
+      .on(t.memberId, t.templateId)
+      .where(sql`${t.source} = 'claim'`),
     index('coupons_campaign_idx')
       .on(t.campaignId)
       .where(sql`${t.campaignId} is not null`),

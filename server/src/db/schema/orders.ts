@@ -93,6 +93,11 @@ export const orders = pgTable(
       .on(t.expiresAt)
       .where(sql`${t.status} = 'pending'`),
     index('orders_paid_at_idx').on(t.paidAt).where(oneOf(t.status, PAID_ORDER_STATUSES)),
+    // A member's refunded orders of the growth window (/api/me): the few whose refund time must be read, without
+    // visiting every paid order of theirs (orders_member_paid_covering_idx answers the others by itself).
+    index('orders_member_refunded_idx')
+      .on(t.memberId, t.paidAt)
+      .where(sql`${t.refundedFen} > 0`),
     index('orders_store_paid_at_idx')
       .on(t.storeId, t.paidAt)
       .where(sql`${t.storeId} is not null`),

@@ -19,7 +19,8 @@ const at = (now: Date) => sql`${now.toISOString()}::timestamptz`;
 
 /** Active claimable templates open at `now` with stock left, and whether this member may claim one more. */
 export async function claimableCoupons(executor: Executor, memberId: number, now: Date): Promise<ClaimableCouponsResponse> {
-  // Qualified by hand: Drizzle writes a bare "id" here, which the subquery would read as the coupon's id.
+  // Qualified by hand: Drizzle writes a bare "id" here, which the subquery would read as the coupon's id. The
+  // literal 'claim' lets the planner use coupons_member_claims_idx: only this member's claims are read.
   const claimedCount = sql<number>`(select count(*)::int from coupons c
     where c.member_id = ${memberId} and c.template_id = coupon_templates.id and c.source = 'claim')`;
   const rows = await executor
@@ -82,8 +83,12 @@ export async function wallet(
   const [counted] = await executor.select({ total: count() }).from(coupons).where(where);
   const rank = sql`case when ${coupons.status} = 'available' and ${coupons.validTo} > ${at(now)} then 0
     when ${coupons.status} = 'locked' then 1 when ${coupons.status} = 'used' then 2 else 3 end`;
+  // Within one status every coupon has the same rank, so a tab is read in (member, status, valid_to) index order
+  // and stops at the page instead of sorting the member's whole history of that status.
+  const order =
+    query.status === undefined ? [rank, asc(coupons.validTo), asc(coupons.id)] : [asc(coupons.validTo), asc(coupons.id)];
   const rows = await selectCouponsWithTemplate(executor, where)
-    .orderBy(rank, asc(coupons.validTo), asc(coupons.id))
+    .orderBy(...order)
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
   return {

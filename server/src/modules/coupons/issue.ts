@@ -149,7 +149,7 @@ export async function claimCoupon(tx: Tx, input: { templateId: number; memberId:
   const claimed = await tx
     .select({ sourceKey: coupons.sourceKey })
     .from(coupons)
-    .where(and(eq(coupons.memberId, input.memberId), eq(coupons.templateId, input.templateId), eq(coupons.source, 'claim')));
+    .where(and(eq(coupons.memberId, input.memberId), eq(coupons.templateId, input.templateId), sql`${coupons.source} = 'claim'`));
   const taken = new Set(claimed.map((row) => row.sourceKey));
   const limit = template.perMemberLimit ?? Number.POSITIVE_INFINITY;
   for (let slot = 1; slot <= Math.min(limit, taken.size + 1); slot++) {

@@ -117,36 +117,45 @@ export async function getOrderView(executor: Executor, memberId: number, orderId
   };
 }
 
-/** The member's orders, newest first, optionally of one status. */
+/**
+ * The member's orders, newest first, optionally of one status. Only the page's rows are read (by the member's
+ * index) and only they have their lines counted; with a cursor the page starts after that order by index, so
+ * a deep page costs what the first one does. The total is a count of the member's own index entries.
+ */
 export async function listOrderViews(
   executor: Executor,
   memberId: number,
-  query: { status?: z.infer<typeof OrderStatus> | undefined; page: number; pageSize: number },
+  query: { status?: z.infer<typeof OrderStatus> | undefined; page: number; pageSize: number; cursor?: string | undefined },
 ): Promise<OrderListResult> {
   const statusFilter = query.status ? sql`and status = ${query.status}` : sql``;
-  const rows = await execute<OrderRow & { item_count: number; has_refund: boolean; total: number }>(
+  const after = query.cursor
+    ? sql`and (created_at, id) < (select created_at, id from orders where id = ${query.cursor} and member_id = ${memberId})
+          and created_at <= (select created_at from orders where id = ${query.cursor} and member_id = ${memberId})`
+    : sql``;
+  const offset = query.cursor ? 0 : (query.page - 1) * query.pageSize;
+  const rows = await execute<OrderRow & { item_count: number; has_refund: boolean }>(
     executor,
-    sql`select ${orderColumns},
-               (select count(*) from order_items i where i.order_id = orders.id)::int8 as item_count,
-               exists (select 1 from refunds r where r.order_id = orders.id) as has_refund,
-               count(*) over ()::int8 as total
-        from orders where member_id = ${memberId} ${statusFilter}
-        order by created_at desc, id desc
-        limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`,
+    sql`select page.*,
+               (select count(*) from order_items i where i.order_id = page.id)::int8 as item_count,
+               exists (select 1 from refunds r where r.order_id = page.id) as has_refund
+        from (select ${orderColumns} from orders
+              where member_id = ${memberId} ${statusFilter} ${after}
+              order by created_at desc, id desc
+              limit ${query.pageSize + 1} offset ${offset}) page
+        order by page.created_at desc, page.id desc`,
   );
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && query.page > 1) {
-    const [row] = await execute<{ total: number }>(
-      executor,
-      sql`select count(*)::int8 as total from orders where member_id = ${memberId} ${statusFilter}`,
-    );
-    total = row?.total ?? 0;
-  }
+  const [counted] = await execute<{ total: number }>(
+    executor,
+    sql`select count(*)::int8 as total from orders where member_id = ${memberId} ${statusFilter}`,
+  );
+  const shown = rows.slice(0, query.pageSize);
+  const last = shown.at(-1);
   return {
     page: query.page,
     pageSize: query.pageSize,
-    total,
-    orders: rows.map((row) => ({ ...orderFields(row), itemCount: row.item_count, refundedOrRefunding: row.has_refund })),
+    total: Number(counted?.total ?? 0),
+    orders: shown.map((row) => ({ ...orderFields(row), itemCount: Number(row.item_count), refundedOrRefunding: row.has_refund })),
+    nextCursor: rows.length > query.pageSize && last ? String(last.id) : null,
   };
 }
 

@@ -18,11 +18,14 @@ import { availablePointsOf, balanceOf, creditPoints, debitPoints, lockMember } f
 import { issueCoupon } from '../coupons';
 import { pointsConfigAt } from './rule-configs';
 
-/** Balance, spendable points, what expires soonest within the reminder window, and a page of the ledger. */
+/**
+ * Balance, spendable points, what expires soonest within the reminder window, and a page of the ledger: only
+ * the page's entries are read (a cursor continues by index), the total is a count of the member's index entries.
+ */
 export async function getPoints(
   context: ServerContext,
   memberId: number,
-  page: { page: number; pageSize: number },
+  page: { page: number; pageSize: number; cursor?: string | undefined },
 ): Promise<z.infer<typeof PointsResponse>> {
   const db = context.database.db;
   const now = context.clock();
@@ -50,27 +53,32 @@ export async function getPoints(
     now,
     config.expiry.reminderDays,
   );
-  const entries = await execute<{
+  const after = page.cursor
+    ? sql`and (occurred_at, id) < (select occurred_at, id from points_ledger where id = ${page.cursor} and member_id = ${memberId})
+          and occurred_at <= (select occurred_at from points_ledger where id = ${page.cursor} and member_id = ${memberId})`
+    : sql``;
+  const rows = await execute<{
     id: number;
     kind: PointsEntryKind;
     points: number;
     order_id: number | null;
     note: string | null;
     occurred_at: Date;
-    total: number;
   }>(
     db,
-    sql`select id, kind, points, order_id, note, occurred_at, count(*) over ()::int8 as total from points_ledger
-        where member_id = ${memberId} order by occurred_at desc, id desc
-        limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`,
+    sql`select id, kind, points, order_id, note, occurred_at from points_ledger
+        where member_id = ${memberId} ${after} order by occurred_at desc, id desc
+        limit ${page.pageSize + 1} offset ${page.cursor ? 0 : (page.page - 1) * page.pageSize}`,
   );
+  const entries = rows.slice(0, page.pageSize);
+  const last = entries.at(-1);
   return {
     balance: await balanceOf(db, memberId),
     available: await availablePointsOf(db, memberId, now),
     expiringSoon: { points: soon.points, earliestExpiresAt: soon.earliestExpiresAt?.toISOString() ?? null },
     page: page.page,
     pageSize: page.pageSize,
-    total: entries[0]?.total ?? (await ledgerCount(db, memberId)),
+    total: await ledgerCount(db, memberId),
     entries: entries.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -79,6 +87,7 @@ export async function getPoints(
       note: e.note,
       occurredAt: e.occurred_at.toISOString(),
     })),
+    nextCursor: rows.length > page.pageSize && last ? String(last.id) : null,
   };
 }
 

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { addDays, addMonths, fromShanghai } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_KINDS, execute } from '../../db';
+import { DATABASE_KINDS, execute, withTransaction } from '../../db';
 import { createMemberSession } from '../../http/auth';
 import { insertCouponTemplate } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { call, memberWithSession, registerMoneyRoutes } from '../payments/checkout.fixtures';
+import { creditPoints, lockMember } from './points.repo';
 
 interface SignIn {
   alreadySignedIn: boolean;
@@ -81,6 +82,52 @@ for (const kind of DATABASE_KINDS) {
         points: 805,
         earliestExpiresAt: addMonths(fromShanghai(2026, 11, 20, 12), 12).toISOString(),
       });
+    });
+
+    it('pages the ledger by cursor, newest first, the same as by page number, ending with a null cursor', async () => {
+      const now = fromShanghai(2026, 11, 20, 12);
+      test.setNow(now);
+      const { memberId, headers } = await memberWithSession(test);
+      // Eleven credits, two to an instant, so entries made at the same time are ordered by id.
+      await withTransaction(test.testDatabase.database, async (tx) => {
+        await lockMember(tx, memberId);
+        for (let i = 0; i < 11; i++) {
+          const earnedAt = addDays(now, -10 + Math.floor(i / 2));
+          await creditPoints(tx, {
+            memberId,
+            kind: 'bonus',
+            points: i + 1,
+            idempotencyKey: `test:page:${i}`,
+            earnedAt,
+            expiresAt: addMonths(earnedAt, 12),
+          });
+        }
+      });
+      type Page = { entries: { id: number; points: number }[]; total: number; nextCursor: string | null };
+      const byCursor: number[] = [];
+      const sizes: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const path: string = `/api/me/points?pageSize=4${cursor ? `&cursor=${cursor}` : ''}`;
+        const { status, body }: { status: number; body: Page } = await call<Page>(test, 'GET', path, { headers });
+        expect(status).toBe(200);
+        expect(body.total).toBe(11);
+        byCursor.push(...body.entries.map((entry) => entry.points));
+        sizes.push(body.entries.length);
+        cursor = body.nextCursor;
+      } while (cursor !== null && sizes.length < 10);
+      expect(sizes).toEqual([4, 4, 3]);
+      expect(byCursor).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+      const byNumber: number[] = [];
+      for (const page of [1, 2, 3]) {
+        const { body } = await call<Page>(test, 'GET', `/api/me/points?pageSize=4&page=${page}`, { headers });
+        byNumber.push(...body.entries.map((entry) => entry.points));
+        expect(body.nextCursor === null).toBe(page === 3);
+      }
+      expect(byNumber).toEqual(byCursor);
+      const bad = await call<{ error: { fields: { field: string }[] } }>(test, 'GET', '/api/me/points?cursor=x1', { headers });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields.map((field) => field.field)).toContain('query.cursor');
     });
 
     it('buys a coupon with points once per request id', async () => {

@@ -1,0 +1,2 @@
+CREATE INDEX "orders_member_refunded_idx" ON "orders" USING btree ("member_id","paid_at") WHERE "orders"."refunded_fen" > 0;--> statement-breakpoint
+CREATE INDEX "coupons_member_claims_idx" ON "coupons" USING btree ("member_id","template_id") WHERE "coupons"."source" = 'claim';
