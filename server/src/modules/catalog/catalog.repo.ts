@@ -1,7 +1,6 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { ProductDetail, ProductSort, ProductSummary } from '@member-ops/shared';
 import { execute, type Executor } from '../../db';
-import { skus } from '../../db/schema';
 
 export { PAID_STATUS_LIST } from './paid-statuses';
 
@@ -113,23 +112,10 @@ function filterConditions(filter: ProductFilter): SQL {
   return sql.join(conditions, sql` and `);
 }
 
-export async function listProducts(
-  executor: Executor,
-  filter: ProductFilter,
-  paging: { sort: ProductSort; page: number; pageSize: number },
-): Promise<{ items: ProductSummary[]; total: number }> {
-  const where = filterConditions(filter);
-  const [counted] = await execute<{ total: number }>(
-    executor,
-    sql`select count(*)::int8 as total from (${CATALOGUE_PRODUCTS}) visible where ${where}`,
-  );
-  const rows = await execute<SummaryRow>(
-    executor,
-    sql`select * from (${VISIBLE_PRODUCTS}) visible where ${where}
-        order by ${SORT_ORDER[paging.sort]}
-        limit ${paging.pageSize} offset ${(paging.page - 1) * paging.pageSize}`,
-  );
-  return { items: rows.map(toSummary), total: counted?.total ?? 0 };
+export interface ProductPaging {
+  sort: ProductSort;
+  page: number;
+  pageSize: number;
 }
 
 /** `{1,2,3}`: an array parameter both drivers pass the same way. */
@@ -137,45 +123,60 @@ function idArrayLiteral(ids: readonly number[]): string {
   return `{${ids.map((id) => String(Math.trunc(id))).join(',')}}`;
 }
 
-/** Summaries of the given visible products, in the order of `ids` (invisible ones are left out). */
-export async function productSummaries(executor: Executor, ids: readonly number[]): Promise<ProductSummary[]> {
-  if (ids.length === 0) return [];
-  const rows = await execute<SummaryRow>(
-    executor,
-    sql`select * from (${VISIBLE_PRODUCTS}) visible where id = any(${idArrayLiteral(ids)}::int8[])`,
-  );
-  const byId = new Map(rows.map((row) => [row.id, toSummary(row)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
 /**
- * A visible product with its active SKUs, or undefined when it is unknown, not on sale or has no active SKU. Reads
- * that product's row, its SKUs and its product_sales row; the price range and stock come from the same SKUs.
+ * The statements the shopper's catalogue reads run, built here so a test can EXPLAIN exactly them: none may read
+ * an order or an order line, however many the shop has.
  */
-export async function productDetail(executor: Executor, id: number): Promise<ProductDetail | undefined> {
-  const [product] = await execute<DetailRow>(
-    executor,
+export const catalogueSql = {
+  count: (filter: ProductFilter): SQL =>
+    sql`select count(*)::int8 as total from (${CATALOGUE_PRODUCTS}) visible where ${filterConditions(filter)}`,
+  page: (filter: ProductFilter, paging: ProductPaging): SQL =>
+    sql`select * from (${VISIBLE_PRODUCTS}) visible where ${filterConditions(filter)}
+        order by ${SORT_ORDER[paging.sort]}
+        limit ${paging.pageSize} offset ${(paging.page - 1) * paging.pageSize}`,
+  summaries: (ids: readonly number[]): SQL =>
+    sql`select * from (${VISIBLE_PRODUCTS}) visible where id = any(${idArrayLiteral(ids)}::int8[])`,
+  detail: (id: number): SQL =>
     sql`select p.id, p.title, p.subtitle, p.description, p.images,
           c.id as category_id, c.code as category_code, c.name as category_name,
           b.id as brand_id, b.code as brand_code, b.name as brand_name,
           coalesce((select s.sold_units from product_sales s where s.product_id = p.id), 0)::int8 as sold_units
         from products p join categories c on c.id = p.category_id left join brands b on b.id = p.brand_id
         where p.id = ${id} and p.status = 'on_sale'`,
-  );
+  detailSkus: (id: number): SQL =>
+    sql`select id, sku_code as "skuCode", title, attributes, price_fen as "priceFen",
+          original_price_fen as "originalPriceFen", stock
+        from skus where product_id = ${id} and active order by price_fen, id`,
+};
+
+export async function listProducts(
+  executor: Executor,
+  filter: ProductFilter,
+  paging: ProductPaging,
+): Promise<{ items: ProductSummary[]; total: number }> {
+  const [counted] = await execute<{ total: number }>(executor, catalogueSql.count(filter));
+  const rows = await execute<SummaryRow>(executor, catalogueSql.page(filter, paging));
+  return { items: rows.map(toSummary), total: counted?.total ?? 0 };
+}
+
+/** Summaries of the given visible products, in the order of `ids` (invisible ones are left out). */
+export async function productSummaries(executor: Executor, ids: readonly number[]): Promise<ProductSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await execute<SummaryRow>(executor, catalogueSql.summaries(ids));
+  const byId = new Map(rows.map((row) => [row.id, toSummary(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+type DetailSku = ProductDetail['skus'][number] & Record<string, unknown>;
+
+/**
+ * A visible product with its active SKUs, or undefined when it is unknown, not on sale or has no active SKU. Reads
+ * that product's row, its SKUs and its product_sales row; the price range and stock come from the same SKUs.
+ */
+export async function productDetail(executor: Executor, id: number): Promise<ProductDetail | undefined> {
+  const [product] = await execute<DetailRow>(executor, catalogueSql.detail(id));
   if (!product) return undefined;
-  const skuRows = await executor
-    .select({
-      id: skus.id,
-      skuCode: skus.skuCode,
-      title: skus.title,
-      attributes: skus.attributes,
-      priceFen: skus.priceFen,
-      originalPriceFen: skus.originalPriceFen,
-      stock: skus.stock,
-    })
-    .from(skus)
-    .where(and(eq(skus.productId, id), eq(skus.active, true)))
-    .orderBy(asc(skus.priceFen), asc(skus.id));
+  const skuRows = await execute<DetailSku>(executor, catalogueSql.detailSkus(id));
   const cheapest = skuRows[0];
   const dearest = skuRows[skuRows.length - 1];
   if (!cheapest || !dearest) return undefined;
