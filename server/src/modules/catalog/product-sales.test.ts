@@ -225,16 +225,25 @@ for (const kind of DATABASE_KINDS) {
       }
       steps.push(
         ['lines returned', sql`update order_items set refunded_quantity = quantity where order_id in ${ofMember} and id % 3 = 0`],
-        ['lines grown', sql`update order_items set quantity = quantity + 2, line_total_fen = unit_price_fen * (quantity + 2)
-                            where order_id in ${ofMember} and id % 2 = 0`],
-        ['lines moved to another product', sql`update order_items set product_id = ${items[2]?.productId ?? 0},
+        [
+          'lines grown',
+          sql`update order_items set quantity = quantity + 2, line_total_fen = unit_price_fen * (quantity + 2)
+                            where order_id in ${ofMember} and id % 2 = 0`,
+        ],
+        [
+          'lines moved to another product',
+          sql`update order_items set product_id = ${items[2]?.productId ?? 0},
                                                  sku_id = ${items[2]?.skuId ?? 0}
-                                               where order_id in ${ofMember} and product_id = ${items[1]?.productId ?? 0}`],
+                                               where order_id in ${ofMember} and product_id = ${items[1]?.productId ?? 0}`,
+        ],
         ['lines deleted', sql`delete from order_items where order_id in ${ofMember} and id % 5 = 0`],
         ['every order paid', sql`update orders set status = 'partially_refunded' where member_id = ${memberId}`],
-        ['orders deleted after their lines', sql`with gone as (delete from order_items where order_id in
+        [
+          'orders deleted after their lines',
+          sql`with gone as (delete from order_items where order_id in
             (select id from orders where member_id = ${memberId} order by id limit 10) returning order_id)
-            select count(*) from gone`],
+            select count(*) from gone`,
+        ],
       );
       for (const [step, statement] of steps) {
         await db().execute(statement);
@@ -268,7 +277,13 @@ for (const kind of DATABASE_KINDS) {
       await bulkInsertOrders(memberId, items, 3_000);
       await db().execute(sql`analyze`);
       const catalogue = new Set(['products', 'skus', 'categories', 'brands', 'product_sales']);
-      const filters = [{}, { category: 'tea' }, { brand: 'hills' }, { keyword: '龙井' }, { category: 'tea', brand: 'x', keyword: 'y' }];
+      const filters = [
+        {},
+        { category: 'tea' },
+        { brand: 'hills' },
+        { keyword: '龙井' },
+        { category: 'tea', brand: 'x', keyword: 'y' },
+      ];
       const statements = [
         ...filters.map((filter) => catalogueSql.count(filter)),
         ...filters.flatMap((filter) =>
@@ -309,7 +324,11 @@ for (const kind of DATABASE_KINDS) {
             }
             return 'answered';
           };
-          for (const path of ['/api/products?sort=sales', '/api/products?sort=sales&page=2&keyword=Product', `/api/products/${tea.productId}`]) {
+          for (const path of [
+            '/api/products?sort=sales',
+            '/api/products?sort=sales&page=2&keyword=Product',
+            `/api/products/${tea.productId}`,
+          ]) {
             const answered = { done: false };
             const request = call(test, 'GET', path).then((response) => {
               answered.done = true;
