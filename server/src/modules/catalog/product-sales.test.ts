@@ -255,6 +255,22 @@ for (const kind of DATABASE_KINDS) {
       await expectRebuildToAgree();
     });
 
+    it('counts in the triggers exactly the order statuses the rebuild counts', async () => {
+      const functions = await execute<{ name: string; source: string }>(
+        db(),
+        sql`select proname as name, prosrc as source from pg_proc
+            where proname in ('product_sales_apply_lines', 'product_sales_apply_orders') order by proname`,
+      );
+      expect(functions.map((f) => f.name)).toEqual(['product_sales_apply_lines', 'product_sales_apply_orders']);
+      for (const { name, source } of functions) {
+        const lists = [...source.matchAll(/IN \(('[a-z_]+'(?:, '[a-z_]+')*)\)/g)].map((match) =>
+          [...(match[1] ?? '').matchAll(/'([a-z_]+)'/g)].map((status) => status[1]).sort(),
+        );
+        expect(lists.length, name).toBeGreaterThan(0);
+        for (const list of lists) expect(list, name).toEqual([...PAID_ORDER_STATUSES].sort());
+      }
+    });
+
     it('is rebuilt from scratch: a wrong or missing count is put right, and a second rebuild changes nothing', async () => {
       const tea = await insertSku(db(), { priceFen: 10_000, stock: 50 });
       const cup = await insertSku(db(), { priceFen: 5_000, stock: 50 });
