@@ -74,7 +74,9 @@ CREATE TRIGGER order_items_sales_updated AFTER UPDATE ON order_items
 CREATE TRIGGER order_items_sales_deleted AFTER DELETE ON order_items
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION product_sales_apply_lines();--> statement-breakpoint
 -- Orders entering the paid set add their lines' units, orders leaving it take them away. Moves within the set
--- (paid → refunding → partially_refunded …) change nothing here: refunded units arrive on the lines.
+-- (paid → refunding → partially_refunded …) change nothing here: refunded units arrive on the lines. Writers run in
+-- READ COMMITTED and change an order's status and its lines in separate statements (one statement doing both through
+-- data-modifying CTEs would count the lines' change twice).
 CREATE FUNCTION product_sales_apply_orders() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   WITH moved AS (
