@@ -12,6 +12,7 @@ import { addMonths } from '@member-ops/shared/time/index';
 import { sql } from 'drizzle-orm';
 import { type Database, execute, type Executor, withTransaction } from '../../../server/src/db';
 import { members as membersTable, orders as ordersTable, products, skus } from '../../../server/src/db/schema';
+import { rebuildProductSales } from '../../../server/src/modules/catalog';
 import { FORGET_AGGREGATES_STATE_SQL } from '../../../server/src/modules/segmentation/segmentation.sql';
 import { resetIdentities } from '../seed/bulk-insert';
 import { withIndexesRebuiltAfter } from './indexes';
@@ -218,11 +219,13 @@ export async function generateShop(database: Database, options: GenerateOptions)
       await db.execute(
         sql.raw('insert into member_metrics (member_id) select id from members on conflict (member_id) do nothing'),
       );
+      // So were the ones keeping product_sales: count the units sold per product once, from all the lines.
+      await rebuildProductSales(db);
     }
     await resetIdentities(db, [membersTable, ordersTable, products, skus]);
     // VACUUM (not only ANALYZE) on a server, so the visibility map lets the refresh read the orders index-only.
     const statistics = database.kind === 'postgres' ? 'vacuum (analyze)' : 'analyze';
-    await db.execute(sql.raw(`${statistics} members, member_metrics, orders, order_items, products, skus`));
+    await db.execute(sql.raw(`${statistics} members, member_metrics, orders, order_items, products, skus, product_sales`));
     progress('analyze', 1, 1);
   });
 

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, type Database, execute } from '../../../server/src/db';
 import { createTestDatabase, type TestDatabase } from '../../../server/src/testing/database';
+import { keptAndRebuiltSales } from '../../../server/src/modules/catalog/product-sales.fixtures';
 import { parseCsvLine } from './csv';
 import { readFileLines } from './read';
 import { EXAMPLES_PER_PROBLEM, formatReport, ImportError, importOrders, type ImportResult } from './index';
@@ -112,6 +113,12 @@ for (const kind of DATABASE_KINDS) {
         sql.raw(`select category from order_items i join skus s on s.id = i.sku_id where s.sku_code = 'POST'`),
       );
       expect(postage?.category).toBe('retail-services');
+    });
+
+    it('keeps the units sold per product equal to a from-scratch count, returns included', async () => {
+      const { kept, rebuilt } = await keptAndRebuiltSales(database().db);
+      expect(kept).toEqual(rebuilt);
+      expect(kept.some((row) => row.sold_units > 0)).toBe(true);
     });
 
     it('imports members by customer id, registered at their first purchase', async () => {

@@ -6,6 +6,7 @@ import { DATABASE_KINDS, type Database, execute } from '../../../server/src/db';
 import { verifyPassword } from '../../../server/src/security/password';
 import { createTestDatabase, type TestDatabase } from '../../../server/src/testing/database';
 import { insertMember } from '../../../server/src/testing/fixtures';
+import { keptAndRebuiltSales } from '../../../server/src/modules/catalog/product-sales.fixtures';
 import { addMonths } from '@member-ops/shared/time/index';
 import {
   DEMO_ACCOUNTS,
@@ -166,6 +167,12 @@ for (const kind of DATABASE_KINDS) {
       );
       expect(orders?.paid).toBeGreaterThan(MEMBERS / 2);
       expect(orders?.refunded).toBeGreaterThan(0);
+    });
+
+    it('keeps the units sold per product equal to a from-scratch count', async () => {
+      const { kept, rebuilt } = await keptAndRebuiltSales(database().db);
+      expect(kept).toEqual(rebuilt);
+      expect(kept.some((row) => row.sold_units > 0)).toBe(true);
     });
 
     it('keeps points balances equal to the ledger, never negative, with batches adding up', async () => {

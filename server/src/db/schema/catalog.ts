@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { PRODUCT_STATUSES, type ProductStatus } from './codes';
 import { createdAt, fen, idPrimaryKey, idRef, oneOf, updatedAt } from './columns';
 import { members } from './members';
@@ -80,6 +80,20 @@ export const skus = pgTable(
     check('skus_stock_check', sql`${t.stock} >= 0`),
   ],
 );
+
+/**
+ * Units sold per product: the quantity minus the refunded quantity of every order line whose order's status is in
+ * PAID_ORDER_STATUSES. One row per product, kept exact by statement triggers on products, orders and order_items
+ * (migration 0018), so the catalogue sorts and shows sold counts without reading orders. rebuildProductSales
+ * recomputes it from scratch after a load that bypassed the triggers.
+ */
+export const productSales = pgTable('product_sales', {
+  productId: idRef('product_id')
+    .primaryKey()
+    .references(() => products.id, { onDelete: 'cascade' }),
+  soldUnits: bigint('sold_units', { mode: 'number' }).notNull().default(0),
+  updatedAt: updatedAt(),
+});
 
 /** Server-side cart, so "cart left" triggers and cross-device carts work. */
 export const cartItems = pgTable(

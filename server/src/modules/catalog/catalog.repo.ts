@@ -1,52 +1,61 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { ProductDetail, ProductSort, ProductSummary } from '@member-ops/shared';
 import { execute, type Executor } from '../../db';
-import { PAID_ORDER_STATUSES, products, skus } from '../../db/schema';
 
-/** `status in ('paid', …)`: constants written literally, so the planner can use the partial indexes. */
-export const PAID_STATUS_LIST = sql.raw(PAID_ORDER_STATUSES.map((status) => `'${status}'`).join(', '));
+export { PAID_STATUS_LIST } from './paid-statuses';
 
-interface SummaryRow extends Record<string, unknown> {
+interface ProductRow extends Record<string, unknown> {
   id: number;
   title: string;
   subtitle: string | null;
-  image: string | null;
   category_id: number;
   category_code: string;
   category_name: string;
   brand_id: number | null;
   brand_code: string | null;
   brand_name: string | null;
-  min_price_fen: number;
-  max_price_fen: number;
-  in_stock: boolean;
   sold_units: number;
 }
 
+interface SummaryRow extends ProductRow {
+  image: string | null;
+  min_price_fen: number;
+  max_price_fen: number;
+  in_stock: boolean;
+}
+
+interface DetailRow extends ProductRow {
+  description: string | null;
+  images: string[];
+}
+
 /**
- * Products a shopper can see: on sale with at least one active SKU. The price range and stock come from the
- * active SKUs; sold units from paid order lines net of refunded quantities.
+ * Products a shopper can see: on sale with at least one active SKU, with the columns the filters use. Catalogue
+ * tables only, so the count for paging costs the same however many orders the shop has.
+ */
+const CATALOGUE_PRODUCTS = sql`
+  select p.id, p.position, p.category_id, b.code as brand_code
+  from products p left join brands b on b.id = p.brand_id
+  where p.status = 'on_sale' and exists (select 1 from skus k where k.product_id = p.id and k.active)`;
+
+/**
+ * The visible products as summaries: price range and stock from their active SKUs, units sold from
+ * product_sales (kept by triggers on the order tables; see rebuildProductSales), never from the orders.
  */
 const VISIBLE_PRODUCTS = sql`
-  with priced as (
-    select product_id, min(price_fen) as min_price_fen, max(price_fen) as max_price_fen, sum(stock) > 0 as in_stock
-    from skus where active group by product_id
-  ), sold as (
-    select oi.product_id, sum(oi.quantity - oi.refunded_quantity) as sold_units
-    from order_items oi join orders o on o.id = oi.order_id
-    where o.status in (${PAID_STATUS_LIST})
-    group by oi.product_id
-  )
   select p.id, p.title, p.subtitle, p.images ->> 0 as image, p.position,
     c.id as category_id, c.code as category_code, c.name as category_name,
     b.id as brand_id, b.code as brand_code, b.name as brand_name,
     pr.min_price_fen, pr.max_price_fen, pr.in_stock, coalesce(s.sold_units, 0)::int8 as sold_units
   from products p
-  join priced pr on pr.product_id = p.id
+  cross join lateral (
+    select min(k.price_fen) as min_price_fen, max(k.price_fen) as max_price_fen, sum(k.stock) > 0 as in_stock
+    from skus k where k.product_id = p.id and k.active
+  ) pr
   join categories c on c.id = p.category_id
   left join brands b on b.id = p.brand_id
-  left join sold s on s.product_id = p.id
-  where p.status = 'on_sale'`;
+  left join product_sales s on s.product_id = p.id
+  where p.status = 'on_sale' and pr.min_price_fen is not null`;
 
 const SORT_ORDER: Record<ProductSort, SQL> = {
   default: sql`position, id`,
@@ -103,60 +112,80 @@ function filterConditions(filter: ProductFilter): SQL {
   return sql.join(conditions, sql` and `);
 }
 
+export interface ProductPaging {
+  sort: ProductSort;
+  page: number;
+  pageSize: number;
+}
+
+/** `{1,2,3}`: an array parameter both drivers pass the same way. */
+function idArrayLiteral(ids: readonly number[]): string {
+  return `{${ids.map((id) => String(Math.trunc(id))).join(',')}}`;
+}
+
+/**
+ * The statements the shopper's catalogue reads run, built here so a test can EXPLAIN exactly them: none may read
+ * an order or an order line, however many the shop has.
+ */
+export const catalogueSql = {
+  count: (filter: ProductFilter): SQL =>
+    sql`select count(*)::int8 as total from (${CATALOGUE_PRODUCTS}) visible where ${filterConditions(filter)}`,
+  page: (filter: ProductFilter, paging: ProductPaging): SQL =>
+    sql`select * from (${VISIBLE_PRODUCTS}) visible where ${filterConditions(filter)}
+        order by ${SORT_ORDER[paging.sort]}
+        limit ${paging.pageSize} offset ${(paging.page - 1) * paging.pageSize}`,
+  summaries: (ids: readonly number[]): SQL =>
+    sql`select * from (${VISIBLE_PRODUCTS}) visible where id = any(${idArrayLiteral(ids)}::int8[])`,
+  detail: (id: number): SQL =>
+    sql`select p.id, p.title, p.subtitle, p.description, p.images,
+          c.id as category_id, c.code as category_code, c.name as category_name,
+          b.id as brand_id, b.code as brand_code, b.name as brand_name,
+          coalesce((select s.sold_units from product_sales s where s.product_id = p.id), 0)::int8 as sold_units
+        from products p join categories c on c.id = p.category_id left join brands b on b.id = p.brand_id
+        where p.id = ${id} and p.status = 'on_sale'`,
+  detailSkus: (id: number): SQL =>
+    sql`select id, sku_code as "skuCode", title, attributes, price_fen as "priceFen",
+          original_price_fen as "originalPriceFen", stock
+        from skus where product_id = ${id} and active order by price_fen, id`,
+};
+
 export async function listProducts(
   executor: Executor,
   filter: ProductFilter,
-  paging: { sort: ProductSort; page: number; pageSize: number },
+  paging: ProductPaging,
 ): Promise<{ items: ProductSummary[]; total: number }> {
-  const where = filterConditions(filter);
-  const [counted] = await execute<{ total: number }>(
-    executor,
-    sql`select count(*)::int8 as total from (${VISIBLE_PRODUCTS}) visible where ${where}`,
-  );
-  const rows = await execute<SummaryRow>(
-    executor,
-    sql`select * from (${VISIBLE_PRODUCTS}) visible where ${where}
-        order by ${SORT_ORDER[paging.sort]}
-        limit ${paging.pageSize} offset ${(paging.page - 1) * paging.pageSize}`,
-  );
+  const [counted] = await execute<{ total: number }>(executor, catalogueSql.count(filter));
+  const rows = await execute<SummaryRow>(executor, catalogueSql.page(filter, paging));
   return { items: rows.map(toSummary), total: counted?.total ?? 0 };
 }
 
 /** Summaries of the given visible products, in the order of `ids` (invisible ones are left out). */
 export async function productSummaries(executor: Executor, ids: readonly number[]): Promise<ProductSummary[]> {
   if (ids.length === 0) return [];
-  const rows = await execute<SummaryRow>(
-    executor,
-    sql`select * from (${VISIBLE_PRODUCTS}) visible where id in (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`,
-  );
+  const rows = await execute<SummaryRow>(executor, catalogueSql.summaries(ids));
   const byId = new Map(rows.map((row) => [row.id, toSummary(row)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** A visible product with its active SKUs, or undefined when it is unknown, not on sale or has no active SKU. */
+type DetailSku = ProductDetail['skus'][number] & Record<string, unknown>;
+
+/**
+ * A visible product with its active SKUs, or undefined when it is unknown, not on sale or has no active SKU. Reads
+ * that product's row, its SKUs and its product_sales row; the price range and stock come from the same SKUs.
+ */
 export async function productDetail(executor: Executor, id: number): Promise<ProductDetail | undefined> {
-  const [summary] = await productSummaries(executor, [id]);
-  if (!summary) return undefined;
-  const [product] = await executor
-    .select({ description: products.description, images: products.images })
-    .from(products)
-    .where(eq(products.id, id));
-  const skuRows = await executor
-    .select({
-      id: skus.id,
-      skuCode: skus.skuCode,
-      title: skus.title,
-      attributes: skus.attributes,
-      priceFen: skus.priceFen,
-      originalPriceFen: skus.originalPriceFen,
-      stock: skus.stock,
-    })
-    .from(skus)
-    .where(and(eq(skus.productId, id), eq(skus.active, true)))
-    .orderBy(asc(skus.priceFen), asc(skus.id));
-  const { image: _image, ...rest } = summary;
-  return { ...rest, description: product?.description ?? null, images: product?.images ?? [], skus: skuRows };
+  const [product] = await execute<DetailRow>(executor, catalogueSql.detail(id));
+  if (!product) return undefined;
+  const skuRows = await execute<DetailSku>(executor, catalogueSql.detailSkus(id));
+  const cheapest = skuRows[0];
+  const dearest = skuRows[skuRows.length - 1];
+  if (!cheapest || !dearest) return undefined;
+  const { image: _image, ...summary } = toSummary({
+    ...product,
+    image: null,
+    min_price_fen: cheapest.priceFen,
+    max_price_fen: dearest.priceFen,
+    in_stock: skuRows.reduce((stock, sku) => stock + sku.stock, 0) > 0,
+  });
+  return { ...summary, description: product.description, images: product.images, skus: skuRows };
 }
