@@ -104,6 +104,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const app = createApp({
       config,
       logger,
+      clock: context.clock,
       database: { kind: database.kind, probe: () => pingDatabase(database) },
       ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
       registerRoutes: (api) => registerRoutes(api, context),

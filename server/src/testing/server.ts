@@ -29,7 +29,15 @@ export async function startTestServer(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'member-ops-test-server-'));
   let now = options.now;
   try {
-    const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', JOBS_ENABLED: 'false', ...options.env };
+    // No catalogue micro-cache unless a test asks for one: tests read sold counts and stock right after writing them.
+    const env = {
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      JOBS_ENABLED: 'false',
+      CATALOG_CACHE_MS: '0',
+      ...options.env,
+    };
     const server = await startServer(loadConfig(env), {
       database: testDatabase.database,
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
