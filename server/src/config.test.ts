@@ -165,6 +165,9 @@ describe('loadConfig', () => {
   });
 
   it('runs several processes only on a PostgreSQL server and with live WeChat', () => {
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2' })).toThrow(
+      /^Invalid configuration: WEB_CONCURRENCY: 2 processes need DATABASE_URL: the embedded PGlite database can only be opened by one process$/,
+    );
     expect(() => loadConfig({ WEB_CONCURRENCY: '2', WECHAT_MODE: 'live', ...liveCredentials() })).toThrow(
       /^Invalid configuration: WEB_CONCURRENCY: 2 processes need DATABASE_URL: the embedded PGlite database can only be opened by one process$/,
     );

@@ -106,9 +106,8 @@ const envSchema = z
           path: ['WEB_CONCURRENCY'],
           message: `${env.WEB_CONCURRENCY} processes need DATABASE_URL: the embedded PGlite database can only be opened by one process`,
         });
-      }
-      const sandbox = env.WECHAT_MODE === 'sandbox' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET === undefined);
-      if (sandbox) {
+      } else if (env.WECHAT_MODE === 'sandbox' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET === undefined)) {
+        // One reason at a time (PGlite first), so the refusal stays one line.
         ctx.addIssue({
           code: 'custom',
           path: ['WEB_CONCURRENCY'],
