@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (config.webConcurrency > 1) {
     // The demo start loads the demo shop and builds the front ends in its one process before serving.
-    throw new UsageError(`WEB_CONCURRENCY=${config.webConcurrency}: npm start runs one process; run several with npm start -w server`);
+    throw new UsageError(
+      `WEB_CONCURRENCY=${config.webConcurrency}: npm start runs one process; run several with npm start -w server`,
+    );
   }
   // A person at a terminal gets readable lines; pipes and CI get JSON.
   const logger = createLogger(

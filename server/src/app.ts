@@ -16,8 +16,7 @@ import { publicAnswerCache } from './http/public-cache';
 export const APP_VERSION = '0.1.0';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'trustedProxies' | 'wechat'> &
-    Partial<Pick<AppConfig, 'catalogCache'>>;
+  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'trustedProxies' | 'wechat'> & Partial<Pick<AppConfig, 'catalogCache'>>;
   /** The clock the public answers' micro-cache measures its TTL with (the server's clock). */
   clock?: () => Date;
   logger: Logger;

@@ -159,7 +159,10 @@ describe('loadConfig', () => {
   it('refuses a WEB_CONCURRENCY that is not a whole number of processes, in one line', () => {
     for (const value of ['two', '0', '1.5', '-1', '65']) {
       const problems = problemsOf({ WEB_CONCURRENCY: value, DATABASE_URL: 'postgres://u@h/db', ...liveCredentials() });
-      expect(problems.map((p) => p.variable), value).toEqual(['WEB_CONCURRENCY']);
+      expect(
+        problems.map((p) => p.variable),
+        value,
+      ).toEqual(['WEB_CONCURRENCY']);
     }
     expect(() => loadConfig({ WEB_CONCURRENCY: '0' })).toThrow(/^Invalid configuration: WEB_CONCURRENCY: must be at least 1/);
   });

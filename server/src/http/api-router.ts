@@ -2,7 +2,14 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import { AppError, type FieldProblem, validationError } from '../errors';
-import { canonicalKey, publicAnswerCache, sendPublicAnswer, serializeAnswer, type PublicAnswerCache, type PublicCachePolicy } from './public-cache';
+import {
+  canonicalKey,
+  publicAnswerCache,
+  sendPublicAnswer,
+  serializeAnswer,
+  type PublicAnswerCache,
+  type PublicCachePolicy,
+} from './public-cache';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -78,7 +85,9 @@ export class ApiRouter {
   private addPublic<B, Q, P, R>(spec: RouteSpec<B, Q, P, R>, policy: PublicCachePolicy): this {
     // A middleware may sign someone in or vary the answer by who asks; a shared cache would then leak it.
     if (spec.method !== 'get' || spec.middleware?.length || spec.security?.length) {
-      throw new Error(`${spec.method.toUpperCase()} ${spec.path}: only a GET with no middleware and no security may be publicly cached`);
+      throw new Error(
+        `${spec.method.toUpperCase()} ${spec.path}: only a GET with no middleware and no security may be publicly cached`,
+      );
     }
     this.router.get(spec.path, async (ctx) => {
       const input = parseRouteInput(spec, { body: {}, query: ctx.query, params: ctx.params });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalKey, ifNoneMatchNames, publicAnswerCache, publicCacheControl, serializeAnswer, type SerializedAnswer } from './public-cache';
+import {
+  canonicalKey,
+  ifNoneMatchNames,
+  publicAnswerCache,
+  publicCacheControl,
+  serializeAnswer,
+  type SerializedAnswer,
+} from './public-cache';
 
 function setup(ttlMs = 1000, maxEntries = 100) {
   let nowMs = Date.parse('2026-11-11T00:00:00Z');
