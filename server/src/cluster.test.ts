@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { HealthResponse } from '@member-ops/shared';
@@ -131,5 +132,41 @@ describe('WEB_CONCURRENCY=2 on PostgreSQL (the real server as a child process)',
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(lines.filter((line) => line.msg === 'stopped').length).toBe(2);
     await expect(health(url ?? '')).rejects.toThrow();
+  }, 300_000);
+});
+
+describe('WEB_CONCURRENCY=2 whose workers cannot start', () => {
+  it('stops the cluster with exit 1 instead of restarting them forever', async () => {
+    const testDatabase = await createTestDatabase('postgres');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'member-ops-cluster-'));
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const primary = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: SERVER_DIR,
+        env: {
+          PATH: process.env.PATH,
+          ...liveEnv(dataDir),
+          HOST: '127.0.0.1',
+          PORT: String((taken.address() as AddressInfo).port),
+          DATABASE_URL: testDatabase.url,
+          WEB_CONCURRENCY: '2',
+          DB_POOL_SIZE: '1',
+          DB_JOB_POOL_SIZE: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      primary.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      primary.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exit = await new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)));
+      expect(exit, output).toBe(1);
+      expect(output).toMatch(/^server: bind EADDRINUSE 127\.0\.0\.1:\d+$/m);
+      expect(output).toMatch(/a worker failed before the cluster served; stopping/);
+    } finally {
+      taken.close();
+      await testDatabase.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 300_000);
 });
