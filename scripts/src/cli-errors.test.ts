@@ -39,6 +39,12 @@ describe('every command fails with one line on stderr and a non-zero exit code',
     ],
     ['scripts/src/start.ts', [], { PORT: 'eighty' }, /^start: invalid configuration: PORT: /],
     [
+      'scripts/src/start.ts',
+      [],
+      { WEB_CONCURRENCY: '2' },
+      /^start: invalid configuration: WEB_CONCURRENCY: 2 processes need DATABASE_URL: the embedded PGlite database can only be opened by one process$/,
+    ],
+    [
       'server/src/db/migrate-cli.ts',
       [],
       { DATABASE_URL: CLOSED_PG },

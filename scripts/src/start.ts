@@ -6,7 +6,7 @@ import { DEFAULT_H5_DIR, loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { phoneKeysFor } from '../../server/src/security/local-keys';
 import { startServer } from '../../server/src/server';
-import { describeError } from './lib/cli';
+import { describeError, UsageError } from './lib/cli';
 import pretty from 'pino-pretty';
 import { ensureConsoleBuild } from './lib/console-build';
 import { ensureH5Build } from './lib/h5-build';
@@ -15,6 +15,12 @@ import { DEMO_ACCOUNTS, isShopEmpty, seedDemoShop } from './seed/index';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.webConcurrency > 1) {
+    // The demo start loads the demo shop and builds the front ends in its one process before serving.
+    throw new UsageError(
+      `WEB_CONCURRENCY=${config.webConcurrency}: npm start runs one process; run several with npm start -w server`,
+    );
+  }
   // A person at a terminal gets readable lines; pipes and CI get JSON.
   const logger = createLogger(
     config.logLevel,

@@ -11,11 +11,14 @@ import { buildOpenApiDocument } from './openapi/openapi';
 import { DOCS_PAGE_CSP, DOCS_PAGE_HTML } from './openapi/docs-page';
 import { staticSite, type StaticSiteOptions } from './http/static-site';
 import { clientAddress } from './http/client-address';
+import { publicAnswerCache } from './http/public-cache';
 
 export const APP_VERSION = '0.1.0';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'trustedProxies' | 'wechat'>;
+  config: Pick<AppConfig, 'bodyLimitKb' | 'corsOrigins' | 'trustedProxies' | 'wechat'> & Partial<Pick<AppConfig, 'catalogCache'>>;
+  /** The clock the public answers' micro-cache measures its TTL with (the server's clock). */
+  clock?: () => Date;
   logger: Logger;
   database: DatabaseProbe;
   /** The local WeChat stand-in, mounted under /sandbox in sandbox mode (and refused in live mode). */
@@ -43,7 +46,13 @@ export function createApp(deps: AppDeps): App {
   const koa = new Koa({ proxy: false });
   koa.silent = true;
   const tracker = inflightTracker();
-  const api = new ApiRouter('/api');
+  const api = new ApiRouter('/api', {
+    publicAnswers: publicAnswerCache({
+      ttlMs: deps.config.catalogCache?.ttlMs ?? 0,
+      maxEntries: deps.config.catalogCache?.maxEntries ?? 1,
+      clock: deps.clock ?? (() => new Date()),
+    }),
+  });
 
   registerHealthRoutes(api, {
     version: APP_VERSION,

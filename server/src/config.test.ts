@@ -146,4 +146,54 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).wechat.mode).toBe('sandbox');
     expect(loadConfig({ NODE_ENV: 'test' }).wechat.mode).toBe('sandbox');
   });
+
+  it('runs one process with the usual pools and a 1 s catalogue cache by default', () => {
+    const config = loadConfig({});
+    expect(config.webConcurrency).toBe(1);
+    expect(config.database.poolSize).toBe(10);
+    expect(config.database.jobs.poolSize).toBe(4);
+    expect(config.catalogCache).toEqual({ ttlMs: 1000, maxEntries: 1000 });
+    expect(loadConfig({ CATALOG_CACHE_MS: '0' }).catalogCache.ttlMs).toBe(0);
+  });
+
+  it('refuses a WEB_CONCURRENCY that is not a whole number of processes, in one line', () => {
+    for (const value of ['two', '0', '1.5', '-1', '65']) {
+      const problems = problemsOf({ WEB_CONCURRENCY: value, DATABASE_URL: 'postgres://u@h/db', ...liveCredentials() });
+      expect(
+        problems.map((p) => p.variable),
+        value,
+      ).toEqual(['WEB_CONCURRENCY']);
+    }
+    expect(() => loadConfig({ WEB_CONCURRENCY: '0' })).toThrow(/^Invalid configuration: WEB_CONCURRENCY: must be at least 1/);
+  });
+
+  it('runs several processes only on a PostgreSQL server and with live WeChat', () => {
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2' })).toThrow(
+      /^Invalid configuration: WEB_CONCURRENCY: 2 processes need DATABASE_URL: the embedded PGlite database can only be opened by one process$/,
+    );
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2', WECHAT_MODE: 'live', ...liveCredentials() })).toThrow(
+      /^Invalid configuration: WEB_CONCURRENCY: 2 processes need DATABASE_URL: the embedded PGlite database can only be opened by one process$/,
+    );
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://u@h/db' })).toThrow(
+      /WEB_CONCURRENCY: 2 processes need WECHAT_MODE=live: the WeChat sandbox keeps its logins and payments in one process's memory/,
+    );
+    const config = loadConfig({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://u@h/db', ...liveCredentials() });
+    expect(config.webConcurrency).toBe(4);
+  });
 });
+
+function liveCredentials(): Record<string, string> {
+  return {
+    WECHAT_APP_ID: 'wx0123456789abcdef',
+    WECHAT_APP_SECRET: 'secret',
+    WECHAT_PAY_MCH_ID: '1900000109',
+    WECHAT_PAY_SERIAL: 'SERIAL',
+    WECHAT_PAY_PRIVATE_KEY_FILE: '/keys/merchant.pem',
+    WECHAT_PAY_APIV3_KEY: 'a'.repeat(32),
+    WECHAT_PAY_PLATFORM_CERT_FILE: '/keys/platform.pem',
+    WECHAT_PAY_PLATFORM_SERIAL: 'PLATFORM',
+    PUBLIC_BASE_URL: 'https://shop.example.com',
+    PHONE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    PHONE_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
+  };
+}

@@ -56,6 +56,16 @@ const envSchema = z
     DB_IDLE_IN_TX_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
     DB_JOB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000),
     DB_JOB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+    DB_JOB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+    WEB_CONCURRENCY: z.coerce
+      .number()
+      .int('must be a whole number of server processes')
+      .min(1, 'must be at least 1 (one server process)')
+      .max(64, 'must be at most 64 server processes')
+      .default(1),
+    CATALOG_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    CATALOG_CACHE_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1000),
     SEGMENT_PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(5000),
     BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
     CORS_ORIGINS: commaList,
@@ -89,6 +99,22 @@ const envSchema = z
     CONSOLE_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.WEB_CONCURRENCY > 1) {
+      if (env.DATABASE_URL === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WEB_CONCURRENCY'],
+          message: `${env.WEB_CONCURRENCY} processes need DATABASE_URL: the embedded PGlite database can only be opened by one process`,
+        });
+      } else if (env.WECHAT_MODE === 'sandbox' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET === undefined)) {
+        // One reason at a time (PGlite first), so the refusal stays one line.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WEB_CONCURRENCY'],
+          message: `${env.WEB_CONCURRENCY} processes need WECHAT_MODE=live: the WeChat sandbox keeps its logins and payments in one process's memory`,
+        });
+      }
+    }
     const live = env.WECHAT_MODE === 'live' || (env.WECHAT_MODE === undefined && env.WECHAT_APP_SECRET !== undefined);
     if (!live) {
       // In production the sandbox lets anyone mark orders paid: it runs only when asked for by name.
@@ -124,9 +150,18 @@ export interface AppConfig {
     dataDir: string;
     /** Limits of the connections that serve requests: short, so a stuck database answers 503, not a hang. */
     timeouts: DatabaseTimeouts;
-    /** Limits of the jobs' own pool (segment refresh, CLV refit, imports): long, but still bounded. */
-    jobs: { timeouts: DatabaseTimeouts };
+    /** Connections of the request pool, per server process (PostgreSQL only). */
+    poolSize: number;
+    /** Limits and connections of the jobs' pool (segment refresh, CLV refit, imports): long, but still bounded. */
+    jobs: { timeouts: DatabaseTimeouts; poolSize: number };
   };
+  /** Server processes sharing the port (node:cluster); 1 runs the server in this process. */
+  webConcurrency: number;
+  /**
+   * The in-process micro-cache of the public catalogue's answers (per process): an answer is reused for up to `ttlMs`
+   * after its query started, so a shopper may see sold counts and stock up to that old; 0 turns it off.
+   */
+  catalogCache: { ttlMs: number; maxEntries: number };
   /** Statement timeout of segment and campaign previews (never longer than the request statement timeout). */
   segmentPreviewTimeoutMs: number;
   dataDir: string;
@@ -210,7 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       url: e.DATABASE_URL,
       dataDir: path.join(dataDir, 'pglite'),
       timeouts: requestTimeouts,
+      poolSize: e.DB_POOL_SIZE,
       jobs: {
+        poolSize: e.DB_JOB_POOL_SIZE,
         timeouts: {
           ...requestTimeouts,
           // A job may wait its turn for a connection or a lock behind other jobs, and spends time in Node between
@@ -222,6 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         },
       },
     },
+    webConcurrency: e.WEB_CONCURRENCY,
+    catalogCache: { ttlMs: e.CATALOG_CACHE_MS, maxEntries: e.CATALOG_CACHE_ENTRIES },
     segmentPreviewTimeoutMs: Math.min(e.SEGMENT_PREVIEW_TIMEOUT_MS, e.DB_STATEMENT_TIMEOUT_MS),
     dataDir,
     bodyLimitKb: e.BODY_LIMIT_KB,

@@ -69,7 +69,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino(
     {
       level,
-      base: { service: 'member-ops' },
+      // The pid tells apart the lines of the processes of one server (WEB_CONCURRENCY > 1).
+      base: { service: 'member-ops', pid: process.pid },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError, error: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -45,8 +45,25 @@ export interface StartOptions {
    * port answers 503 with Retry-After.
    */
   beforeServing?: (database: Database, url: string) => Promise<void>;
+  /**
+   * Migrate and add this month's event partitions before serving (default true). A cluster worker says false: its
+   * primary did that once before forking (see cluster.ts).
+   */
+  prepareDatabase?: boolean;
   /** Scheduled jobs; SHOP_JOBS unless given. None run when JOBS_ENABLED=false. */
   jobs?: readonly ScheduledJob[];
+}
+
+/**
+ * Migrations (when `migrate`) and the monthly event partitions for this month and the next two (the monthly job keeps
+ * extending them). Both may take long (index builds, waiting for another instance's migration): job limits.
+ */
+export async function prepareDatabase(database: Database, options: { migrate: boolean; logger: Logger }): Promise<void> {
+  if (options.migrate) {
+    const result = await migrate(database.forJobs);
+    options.logger.info({ kind: database.kind, migration: result }, 'database ready');
+  }
+  await ensureEventPartitions(database.forJobs.db, { from: new Date(), months: 3 });
 }
 
 /** Seconds a client is told to wait while the server is still starting. */
@@ -83,13 +100,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let opened: Database | undefined = options.database;
   try {
     const database = (opened ??= await openDatabase(config.database));
-    // Migrations and partitions may take long (index builds, waiting for another instance's migration): job limits.
-    if (ownsDatabase) {
-      const result = await migrate(database.forJobs);
-      logger.info({ kind: database.kind, migration: result }, 'database ready');
-    }
-    // Monthly event partitions for this month and the next two; the monthly job keeps extending them.
-    await ensureEventPartitions(database.forJobs.db, { from: new Date(), months: 3 });
+    if (options.prepareDatabase ?? true) await prepareDatabase(database, { migrate: ownsDatabase, logger });
     await options.beforeServing?.(database, url);
     const wechat = await setupWechat(config, url, logger);
     const context: ServerContext = {
@@ -104,6 +115,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const app = createApp({
       config,
       logger,
+      clock: context.clock,
       database: { kind: database.kind, probe: () => pingDatabase(database) },
       ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
       registerRoutes: (api) => registerRoutes(api, context),

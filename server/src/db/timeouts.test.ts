@@ -57,6 +57,8 @@ describe('database limits through a proxy that freezes [postgres]', () => {
       DATA_DIR: dataDir,
       JOBS_ENABLED: 'false',
       DATABASE_URL: proxy.url,
+      // Every products request must reach the database here, not the catalogue's micro-cache.
+      CATALOG_CACHE_MS: '0',
       PHONE_ENCRYPTION_KEY: TEST_PHONE_KEYS.encryptionKey.toString('base64'),
       PHONE_HASH_KEY: TEST_PHONE_KEYS.hashKey.toString('base64'),
       ...TEST_LIMITS,

@@ -2,6 +2,14 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import { AppError, type FieldProblem, validationError } from '../errors';
+import {
+  canonicalKey,
+  publicAnswerCache,
+  sendPublicAnswer,
+  serializeAnswer,
+  type PublicAnswerCache,
+  type PublicCachePolicy,
+} from './public-cache';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -34,6 +42,13 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
   middleware?: Middleware[];
   /** Extra documented error statuses besides 400 and 500. */
   errors?: number[];
+  /**
+   * The answer is the same for everyone who sends the same URL (no sign-in, no personal data): it gets a strong ETag,
+   * `Cache-Control: public` with this policy, 304 for a matching If-None-Match, and is kept in the router's micro-cache
+   * keyed by the parsed params and query. Such a route has no middleware and its handler does not read `ctx`.
+   * Every other /api answer stays `no-store`. Refused input (400) and errors are never cached.
+   */
+  publicCache?: PublicCachePolicy;
   handler: (input: RouteInput<B, Q, P>, ctx: Context) => Promise<R> | R;
 }
 
@@ -41,13 +56,20 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R = unknown> {
 export class ApiRouter {
   readonly router: Router;
   readonly specs: RouteSpec[] = [];
+  /** Serialized answers of the routes with `publicCache`; off (TTL 0) unless given. */
+  readonly publicAnswers: PublicAnswerCache;
 
-  constructor(readonly prefix: string) {
+  constructor(
+    readonly prefix: string,
+    options: { publicAnswers?: PublicAnswerCache } = {},
+  ) {
     this.router = new Router({ prefix });
+    this.publicAnswers = options.publicAnswers ?? publicAnswerCache({ ttlMs: 0, maxEntries: 0, clock: () => new Date() });
   }
 
   add<B, Q, P, R>(spec: RouteSpec<B, Q, P, R>): this {
     this.specs.push(spec as RouteSpec);
+    if (spec.publicCache) return this.addPublic(spec, spec.publicCache);
     this.router[spec.method](spec.path, ...(spec.middleware ?? []), async (ctx) => {
       const input = parseRouteInput(spec, { body: ctx.request.body ?? {}, query: ctx.query, params: ctx.params });
       const defaultStatus = ctx.status;
@@ -56,6 +78,22 @@ export class ApiRouter {
       const chosenStatus = ctx.status === defaultStatus ? (spec.status ?? 200) : ctx.status;
       ctx.body = result;
       ctx.status = chosenStatus;
+    });
+    return this;
+  }
+
+  private addPublic<B, Q, P, R>(spec: RouteSpec<B, Q, P, R>, policy: PublicCachePolicy): this {
+    // A middleware may sign someone in or vary the answer by who asks; a shared cache would then leak it.
+    if (spec.method !== 'get' || spec.middleware?.length || spec.security?.length) {
+      throw new Error(
+        `${spec.method.toUpperCase()} ${spec.path}: only a GET with no middleware and no security may be publicly cached`,
+      );
+    }
+    this.router.get(spec.path, async (ctx) => {
+      const input = parseRouteInput(spec, { body: {}, query: ctx.query, params: ctx.params });
+      const key = canonicalKey(spec.path, { params: input.params, query: input.query });
+      const answer = await this.publicAnswers.get(key, async () => serializeAnswer(await spec.handler(input, ctx)));
+      sendPublicAnswer(ctx, answer, policy, spec.status ?? 200);
     });
     return this;
   }

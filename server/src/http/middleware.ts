@@ -59,6 +59,9 @@ export function errorHandler(): Middleware {
       }
       const retryAfter = appError.retryAfter ?? (appError.code === 'UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
       if (retryAfter !== undefined) ctx.set('Retry-After', String(retryAfter));
+      // An error is about this request at this moment: no cache may keep it, whatever a route had set.
+      ctx.remove('ETag');
+      ctx.set('Cache-Control', 'no-store');
       ctx.status = appError.status;
       ctx.body = {
         error: {

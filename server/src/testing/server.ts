@@ -39,12 +39,14 @@ export async function startTestServer(
   let now = options.now;
   try {
     const ownPool = options.ownPool === true && testDatabase.url !== undefined;
+    // No catalogue micro-cache unless a test asks for one: tests read sold counts and stock right after writing them.
     const env = {
       PORT: '0',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       JOBS_ENABLED: 'false',
       ...(ownPool && testDatabase.url ? { DATABASE_URL: testDatabase.url } : {}),
+      CATALOG_CACHE_MS: '0',
       ...options.env,
     };
     const server = await startServer(loadConfig(env), {

@@ -25,6 +25,8 @@ export const HealthResponse = z
       error: z.string().optional(),
     }),
     wechatMode: z.enum(['sandbox', 'live']),
+    /** Which server process answered: with WEB_CONCURRENCY > 1, its cluster worker id (restarts get new ids). */
+    process: z.object({ pid: z.number().int().positive(), worker: z.number().int().positive().nullable() }),
   })
   .meta({ id: 'HealthResponse' });
 export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -12,10 +12,18 @@ import {
 import { brands, categories } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { ApiRouter } from '../../http/api-router';
+import type { PublicCachePolicy } from '../../http/public-cache';
 import { currentMember, memberAuth } from '../../http/auth';
 import type { ServerContext } from '../../server';
 import { listProducts, productDetail } from './catalog.repo';
 import { recommendProducts } from './recommendations';
+
+/**
+ * Browsers and CDNs keep a catalogue answer 5 s, then may serve it 10 s more while refreshing it in the background:
+ * a home page stays instant on a slow network, and stock or sold counts seen there are at most ~15 s old (plus the
+ * server's own CATALOG_CACHE_MS). Ordering always checks the live stock.
+ */
+export const CATALOG_CACHE: PublicCachePolicy = { maxAgeSeconds: 5, staleWhileRevalidateSeconds: 10 };
 
 /**
  * The catalogue is public: browsing needs no sign-in, and nothing in a list or detail depends on who asks.
@@ -27,6 +35,7 @@ export function registerCatalogRoutes(api: ApiRouter, context: ServerContext): v
   api.add({
     method: 'get',
     path: '/products',
+    publicCache: CATALOG_CACHE,
     summary: 'List products on sale, filtered by category, brand and keyword, sorted and paged',
     tags: ['catalog'],
     query: ProductListQuery,
@@ -41,6 +50,7 @@ export function registerCatalogRoutes(api: ApiRouter, context: ServerContext): v
   api.add({
     method: 'get',
     path: '/products/:id',
+    publicCache: CATALOG_CACHE,
     summary: 'One product on sale with its SKUs, prices and stock',
     tags: ['catalog'],
     params: ProductIdParams,
@@ -56,6 +66,7 @@ export function registerCatalogRoutes(api: ApiRouter, context: ServerContext): v
   api.add({
     method: 'get',
     path: '/categories',
+    publicCache: CATALOG_CACHE,
     summary: 'Active categories (a tree by parentId), in display order',
     tags: ['catalog'],
     response: CategoryListResponse,
@@ -78,6 +89,7 @@ export function registerCatalogRoutes(api: ApiRouter, context: ServerContext): v
   api.add({
     method: 'get',
     path: '/brands',
+    publicCache: CATALOG_CACHE,
     summary: 'All brands by name',
     tags: ['catalog'],
     response: BrandListResponse,

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { HealthResponse } from '@member-ops/shared';
 import type { ApiRouter } from '../../http/api-router';
 
@@ -40,6 +41,7 @@ export function registerHealthRoutes(router: ApiRouter, deps: HealthDeps): void 
           ...(health.ok ? {} : { error: 'database did not answer' }),
         },
         wechatMode: deps.wechatMode,
+        process: { pid: process.pid, worker: cluster.worker?.id ?? null },
       };
     },
   });
