@@ -1,2 +1,3 @@
 /** The product catalogue and recommendations. */
 export { registerCatalogRoutes } from './catalog.routes';
+export { rebuildRecommendationModel, RECOMMENDATION_MODEL, type RecommendationModelSummary } from './recommendation-model';
