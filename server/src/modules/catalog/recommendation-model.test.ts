@@ -213,15 +213,13 @@ describeEachDatabase('recommendation model', ({ database }) => {
     await view(db, c, products.dripCoffee, daysAgo(60), 'favorite');
     await view(db, c, products.longjing, daysAgo(95));
     await view(db, c, products.dripCoffee, daysAgo(95));
-    await db
-      .insert(events)
-      .values({
-        memberId: c,
-        type: 'share',
-        clientEventId: 'model-share',
-        occurredAt: daysAgo(60),
-        productId: products.coldBrew,
-      });
+    await db.insert(events).values({
+      memberId: c,
+      type: 'share',
+      clientEventId: 'model-share',
+      occurredAt: daysAgo(60),
+      productId: products.coldBrew,
+    });
     await db
       .insert(events)
       .values({ memberId: c, type: 'product_view', clientEventId: 'model-unknown', occurredAt: daysAgo(60), productId: 999_999 });

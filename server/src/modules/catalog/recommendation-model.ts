@@ -75,6 +75,8 @@ export async function rebuildRecommendationModel(executor: Executor, now: Date):
   const since = (days: number) => sql`${at} - make_interval(days => ${days})`;
   return executor.transaction(async (tx) => {
     await tx.execute(sql`lock table product_neighbours, product_best_sellers in share row exclusive mode`);
+    // The basket and pair aggregates sort and hash millions of rows at a large shop; let them stay in memory.
+    await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`delete from product_neighbours`);
     await tx.execute(sql`delete from product_best_sellers`);
     const baskets = sql`

@@ -18,7 +18,8 @@ const TOP_N = 3;
 
 /**
  * The member's own recent rows: browsing (the newest events on the member's primary key, so only the newest
- * partitions are read) and purchases (their order lines, by the member index). Each becomes a seed product with
+ * partitions are read) and purchases (their paid orders of the last 90 days on the member's paid-orders index,
+ * then those orders' lines), so a member with years of orders costs no more than one with a few. Each becomes a seed product with
  * a weight: the shared preference weight of its signal, halved every half-life.
  */
 function memberSeedsSql(memberId: number, now: Date): SQL {
@@ -38,8 +39,8 @@ function memberSeedsSql(memberId: number, now: Date): SQL {
       limit ${BROWSING_EVENTS}
     ), bought as materialized (
       select oi.product_id, ${weights.purchase}::float8 * ${decay(sql`o.paid_at`)} as weight
-      from order_items oi join orders o on o.id = oi.order_id
-      where oi.member_id = ${memberId} and o.member_id = ${memberId} and o.status in (${PAID_STATUS_LIST})
+      from orders o join order_items oi on oi.order_id = o.id
+      where o.member_id = ${memberId} and o.status in (${PAID_STATUS_LIST})
         and o.paid_at >= ${since(RECENTLY_BOUGHT_DAYS)} and o.paid_at <= ${at}
     ), seeds as (
       select product_id, sum(weight) as weight from (select * from browsed union all select * from bought) s group by product_id
