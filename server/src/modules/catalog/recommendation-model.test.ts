@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { execute, type Executor } from '../../db';
+import type { Executor } from '../../db';
 import { events } from '../../db/schema';
 import { describeEachDatabase } from '../../testing/database';
 import { insertMember } from '../../testing/fixtures';
