@@ -31,7 +31,8 @@ const model = RECOMMENDATION_MODEL;
 const literalList = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
 /**
- * Neighbour rows of one kind from `groups` (group_id, products int8[] of distinct products): a product's
+ * Neighbour rows of one kind from `groups` (a key, then `products`: an int8[] of distinct products, made from rows
+ * grouped by key and product first, since array_agg(distinct) would sort once per group): a product's
  * occurrences `n` are the groups holding it; a pair's `co` the groups holding both (only groups of at most
  * maxProductsPerGroup products pair); score = co / sqrt(n_a · n_b) · co / (co + shrink), the cosine shrunk
  * towards 0 for rare pairs; the best neighboursPerProduct per product by score, then co, then id.
@@ -80,18 +81,21 @@ export async function rebuildRecommendationModel(executor: Executor, now: Date):
     await tx.execute(sql`delete from product_neighbours`);
     await tx.execute(sql`delete from product_best_sellers`);
     const baskets = sql`
-      select oi.order_id as group_id, array_agg(distinct oi.product_id) as products
-      from orders o join order_items oi on oi.order_id = o.id
-      where o.status in (${PAID_STATUS_LIST}) and o.paid_at >= ${since(model.coPurchaseDays)} and o.paid_at <= ${at}
-        and oi.quantity > oi.refunded_quantity
-      group by oi.order_id`;
+      select group_id, array_agg(product_id) as products from (
+        select oi.order_id as group_id, oi.product_id
+        from orders o join order_items oi on oi.order_id = o.id
+        where o.status in (${PAID_STATUS_LIST}) and o.paid_at >= ${since(model.coPurchaseDays)} and o.paid_at <= ${at}
+          and oi.quantity > oi.refunded_quantity
+        group by oi.order_id, oi.product_id
+      ) lines group by group_id`;
     const sessions = sql`
-      select e.member_id, (e.occurred_at at time zone 'Asia/Shanghai')::date as day,
-        array_agg(distinct e.product_id) as products
-      from events e join products p on p.id = e.product_id
-      where e.occurred_at >= ${since(model.coViewDays)} and e.occurred_at <= ${at}
-        and e.type in (${literalList(model.coViewEventTypes)})
-      group by 1, 2`;
+      select member_id, day, array_agg(product_id) as products from (
+        select e.member_id, (e.occurred_at at time zone 'Asia/Shanghai')::date as day, e.product_id
+        from events e join products p on p.id = e.product_id
+        where e.occurred_at >= ${since(model.coViewDays)} and e.occurred_at <= ${at}
+          and e.type in (${literalList(model.coViewEventTypes)})
+        group by 1, 2, 3
+      ) views group by member_id, day`;
     const [coPurchase] = await execute<{ rows: number }>(
       tx,
       sql`with inserted as (
