@@ -24,6 +24,7 @@ const STAGE_LABELS: Record<GenerateStage, string> = {
   orders: 'orders & lines',
   tiers: 'tiers',
   analyze: 'statistics',
+  recommendations: 'recommendations',
 };
 
 function positive(name: string, text: string): number {

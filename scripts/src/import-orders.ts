@@ -44,6 +44,7 @@ const STAGE_LABELS: Record<ImportStage, string> = {
   catalogue: 'catalogue',
   orders: 'orders',
   returns: 'returns',
+  recommendations: 'recommendations',
 };
 
 function parseOptions(argv: string[]) {

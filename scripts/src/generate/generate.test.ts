@@ -3,6 +3,7 @@ import { DEFAULT_TIER_CONFIG, growthWindowStart, tierForGrowth } from '@member-o
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, type Database, execute } from '../../../server/src/db';
+import { expectedModel, storedModel } from '../../../server/src/modules/catalog/recommendation-model.reference';
 import { createTestDatabase, type TestDatabase } from '../../../server/src/testing/database';
 import { keptAndRebuiltSales } from '../../../server/src/modules/catalog/product-sales.fixtures';
 import { generateShop, type GenerateSummary, PGLITE_LIMITS } from './index';
@@ -130,6 +131,14 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         await fresh.cleanup();
       }
+    });
+
+    it('ends with the recommendation model built as of now, equal to one computed from scratch', async () => {
+      const stored = await storedModel(database().db);
+      expect(stored).toEqual(await expectedModel(database().db, NOW));
+      expect(stored.neighbours.filter((n) => n.kind === 'co_purchase').length).toBeGreaterThan(0);
+      expect(stored.bestSellers).toHaveLength(300);
+      expect(summary?.timings.recommendations).toBeGreaterThanOrEqual(0);
     });
 
     it('refuses to generate twice with the same seed', async () => {

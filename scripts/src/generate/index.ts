@@ -12,7 +12,7 @@ import { addMonths } from '@member-ops/shared/time/index';
 import { sql } from 'drizzle-orm';
 import { type Database, execute, type Executor, withTransaction } from '../../../server/src/db';
 import { members as membersTable, orders as ordersTable, products, skus } from '../../../server/src/db/schema';
-import { rebuildProductSales } from '../../../server/src/modules/catalog';
+import { rebuildProductSales, rebuildRecommendationModel } from '../../../server/src/modules/catalog';
 import { FORGET_AGGREGATES_STATE_SQL } from '../../../server/src/modules/segmentation/segmentation.sql';
 import { resetIdentities } from '../seed/bulk-insert';
 import { withIndexesRebuiltAfter } from './indexes';
@@ -27,7 +27,7 @@ import {
   SKU_COUNT,
 } from './sql';
 
-export const GENERATE_STAGES = ['catalogue', 'members', 'orders', 'tiers', 'analyze'] as const;
+export const GENERATE_STAGES = ['catalogue', 'members', 'orders', 'tiers', 'analyze', 'recommendations'] as const;
 export type GenerateStage = (typeof GENERATE_STAGES)[number];
 
 /** PGlite runs in this process with one connection; beyond these sizes use a PostgreSQL server. */
@@ -124,7 +124,7 @@ export async function generateShop(database: Database, options: GenerateOptions)
   const g = generatorSql(options.seed, options.now);
   const chunk = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const progress = options.onProgress ?? (() => undefined);
-  const timings = { catalogue: 0, members: 0, orders: 0, tiers: 0, analyze: 0 };
+  const timings = { catalogue: 0, members: 0, orders: 0, tiers: 0, analyze: 0, recommendations: 0 };
   const time = async (stage: GenerateStage, work: () => Promise<void>) => {
     const t0 = performance.now();
     await work();
@@ -227,6 +227,13 @@ export async function generateShop(database: Database, options: GenerateOptions)
     const statistics = database.kind === 'postgres' ? 'vacuum (analyze)' : 'analyze';
     await db.execute(sql.raw(`${statistics} members, member_metrics, orders, order_items, products, skus, product_sales`));
     progress('analyze', 1, 1);
+  });
+
+  // So the generated shop's storefront has recommendations before the first nightly rebuild.
+  await time('recommendations', async () => {
+    progress('recommendations', 0, 1);
+    await rebuildRecommendationModel(db, options.now);
+    progress('recommendations', 1, 1);
   });
 
   return {

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { type Database, execute, type Executor, withTransaction } from '../../../server/src/db';
+import { rebuildRecommendationModel } from '../../../server/src/modules/catalog';
 import { parseCsvLine } from './csv';
 import { ImportError } from './errors';
 import { type ImportFormat, type ImportLine, recordParser } from './formats';
@@ -28,7 +29,7 @@ export { EXAMPLES_PER_PROBLEM, type Rejection } from './rejections';
 export { ImportError } from './errors';
 export { onlineRetailCategory } from './categories';
 
-export const IMPORT_STAGES = ['reading', 'members', 'catalogue', 'orders', 'returns'] as const;
+export const IMPORT_STAGES = ['reading', 'members', 'catalogue', 'orders', 'returns', 'recommendations'] as const;
 export type ImportStage = (typeof IMPORT_STAGES)[number];
 
 /** More rejected lines than this share of the lines with a customer fails the import (nothing is written). */
@@ -52,6 +53,8 @@ export interface ImportOptions {
    * stages done of IMPORT_STAGES.length as each later stage starts, and all of them at the end.
    */
   onProgress?: (stage: ImportStage, done: number, total: number) => void;
+  /** The instant the recommendation model is rebuilt as of, with the imported orders (default: now). */
+  now?: Date;
 }
 
 export interface ImportSummary {
@@ -201,7 +204,10 @@ export async function importOrders(database: Database, file: string, options: Im
           rejection,
         );
       }
-      progress('returns', IMPORT_STAGES.length, IMPORT_STAGES.length);
+      stage('recommendations');
+      // In the import's transaction: the storefront never recommends from a model without the imported orders.
+      await rebuildRecommendationModel(tx, options.now ?? new Date());
+      progress('recommendations', IMPORT_STAGES.length, IMPORT_STAGES.length);
       const [span] = await execute<{ sale_lines: number; customers: number; order_numbers: number }>(
         tx,
         sql.raw(`select count(*)::int as sale_lines, count(distinct customer)::int as customers,

@@ -8,6 +8,7 @@ import * as schema from '../../../server/src/db/schema';
 import { hashPassword } from '../../../server/src/security/password';
 import type { PhoneKeys } from '../../../server/src/security/phone-crypto';
 import { DEMO_ACCOUNTS } from './accounts';
+import { rebuildRecommendationModel } from '../../../server/src/modules/catalog';
 import { refreshSegments } from '../../../server/src/modules/segmentation';
 import { fillMemberActivity, linkCoupons } from './aggregates';
 import { seedBuiltinCampaigns } from './campaigns';
@@ -172,6 +173,9 @@ export async function seedDemoShop(database: Database, options: SeedDemoShopOpti
         () => resetIdentities(tx, IDENTITY_TABLES),
         async () => {
           await seedBuiltinCampaigns(tx, now);
+        },
+        async () => {
+          await rebuildRecommendationModel(tx, now);
         },
         () =>
           insertRows(tx, schema.kvSettings, [

@@ -4,6 +4,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, type Database, execute } from '../../../server/src/db';
 import { verifyPassword } from '../../../server/src/security/password';
+import { expectedModel, storedModel } from '../../../server/src/modules/catalog/recommendation-model.reference';
 import { createTestDatabase, type TestDatabase } from '../../../server/src/testing/database';
 import { insertMember } from '../../../server/src/testing/fixtures';
 import { keptAndRebuiltSales } from '../../../server/src/modules/catalog/product-sales.fixtures';
@@ -265,6 +266,15 @@ for (const kind of DATABASE_KINDS) {
           where mm.orders_total <> coalesce(a.orders, 0) or mm.spend_total_fen <> coalesce(a.spend, 0) limit 10`,
       );
       expect(mismatched).toEqual([]);
+    });
+
+    it('builds the recommendation model as of now, equal to one computed from scratch', async () => {
+      const stored = await storedModel(database().db);
+      expect(stored).toEqual(await expectedModel(database().db, NOW));
+      const kinds = new Set(stored.neighbours.map((n) => n.kind));
+      expect([...kinds].sort()).toEqual(['co_purchase', 'co_view']);
+      expect(stored.bestSellers.length).toBe(shop?.summary.products);
+      expect(stored.bestSellers[0]?.units30).toBeGreaterThan(0);
     });
 
     it('keeps the whole history inside the 18 months before now', async () => {

@@ -4,10 +4,14 @@ import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmen
 import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
 import { drainOutbox, planCampaigns } from '../modules/campaigns';
 import { purgeSignInThrottles } from '../modules/staff';
+import { rebuildRecommendationModel } from '../modules/catalog';
 import type { ScheduledJob } from './scheduler';
 
 export { periodKey, recentJobRuns, runClaimed, INSTANCE_ID, type ClaimedRun, type JobPeriod } from './job-runs';
 export { startScheduler, type ScheduledJob, type Scheduler } from './scheduler';
+
+/** Rebuilds the recommendation model (neighbours and best sellers) once a night, before the other nightly jobs. */
+export const RECOMMENDATION_REBUILD_JOB = 'recommendations.rebuild';
 
 /** The jobs every server instance schedules; job_runs makes sure each period runs once overall. */
 export const SHOP_JOBS: readonly ScheduledJob[] = [
@@ -46,6 +50,12 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     cron: '0 3 * * *',
     period: 'day',
     run: async (context: ServerContext, scheduledAt: Date, run) => runNightlySegmentRefresh(context, scheduledAt, run),
+  },
+  {
+    name: RECOMMENDATION_REBUILD_JOB,
+    cron: '30 1 * * *',
+    period: 'day',
+    run: async (context: ServerContext) => rebuildRecommendationModel(context.database.db, context.clock()),
   },
   {
     name: 'staff.purge-sign-in-throttles',

@@ -89,7 +89,7 @@ export const BrandListResponse = z.object({ items: z.array(CatalogBrandRef) }).m
 
 export const RecommendationQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
 
-export const RECOMMENDATION_REASONS = ['co_purchase', 'preference', 'best_seller'] as const;
+export const RECOMMENDATION_REASONS = ['co_purchase', 'co_view', 'preference', 'best_seller'] as const;
 export type RecommendationReason = (typeof RECOMMENDATION_REASONS)[number];
 
 export const RecommendationResponse = z

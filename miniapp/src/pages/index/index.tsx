@@ -10,6 +10,7 @@ import './index.css';
 
 const REASON_BADGES: Record<RecommendationReason, string> = {
   co_purchase: '买了还买',
+  co_view: '看了还看',
   preference: '猜你喜欢',
   best_seller: '热销',
 };

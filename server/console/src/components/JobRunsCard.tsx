@@ -13,6 +13,7 @@ const JOB_LABELS: Record<string, string> = {
   'clv.refit': 'CLV 模型',
   'orders.expire-unpaid': '超时订单关闭',
   'payments.reconcile': '支付对账',
+  'recommendations.rebuild': '推荐模型重算',
 };
 const STATUS: Record<JobRunView['status'], { label: string; color: string }> = {
   running: { label: '运行中', color: 'processing' },

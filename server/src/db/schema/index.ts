@@ -25,3 +25,4 @@ export * from './rules';
 export * from './messaging';
 export * from './sales';
 export * from './ops';
+export * from './recommendations';

@@ -4,7 +4,7 @@ import { PAID_STATUS_LIST } from './paid-statuses';
 
 /**
  * Recomputes `product_sales` from the order lines, set-based: one row per product with the units of its lines in
- * paid orders net of refunded units (the definition the triggers of migration 0017 keep incrementally). For loads
+ * paid orders net of refunded units (the definition the triggers of migration 0018 keep incrementally). For loads
  * that bypass triggers, and as the reference the tests compare the incremental counts with. The table is locked
  * against writers (readers go on) until the caller's transaction ends, so a payment committing meanwhile is
  * neither lost nor counted twice.

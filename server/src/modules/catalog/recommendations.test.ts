@@ -1,13 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { RecommendationResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_KINDS } from '../../db';
+import { DATABASE_KINDS, execute } from '../../db';
 import { events, memberMetrics, products, skus } from '../../db/schema';
 import { createMemberSession } from '../../http/auth';
+import { periodKey, RECOMMENDATION_REBUILD_JOB, runClaimed, SHOP_JOBS } from '../../jobs';
 import { insertMember } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { insertPaidOrder, seedCatalog, type SeededCatalog } from './catalog.fixtures';
 import { registerCatalogRoutes } from './catalog.routes';
+import { expectedModel, storedModel } from './recommendation-model.reference';
+import { recommendationSql } from './recommendations';
 
 const NOW = new Date('2026-11-20T04:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
@@ -16,13 +19,15 @@ for (const kind of DATABASE_KINDS) {
   describe(`recommendations over HTTP [${kind}]`, () => {
     let server: TestServer;
     let catalog: SeededCatalog;
-    const tokens: Record<'withHistory' | 'newcomer' | 'coffeeFan' | 'premiumFan' | 'browser', string> = {
+    const tokens: Record<'withHistory' | 'newcomer' | 'coffeeFan' | 'premiumFan' | 'browser' | 'coffeeBrowser', string> = {
       withHistory: '',
       newcomer: '',
       coffeeFan: '',
       premiumFan: '',
       browser: '',
+      coffeeBrowser: '',
     };
+    let withHistoryId = 0;
     // Coffee prices in stock: 15.00 (low), 39.00 (mid), 199.00 (high).
     const extra = { instant: 0, premium: 0 };
 
@@ -56,9 +61,22 @@ for (const kind of DATABASE_KINDS) {
         coffeeFan: await insertMember(db),
         premiumFan: await insertMember(db),
         browser: await insertMember(db),
+        coffeeBrowser: await insertMember(db),
       };
+      withHistoryId = members.withHistory;
       const otherA = await insertMember(db);
       const otherB = await insertMember(db);
+      const otherC = await insertMember(db);
+      const viewed = async (
+        memberId: number,
+        productId: number,
+        at: Date,
+        type: 'product_view' | 'add_to_cart' = 'product_view',
+      ) => {
+        await db
+          .insert(events)
+          .values({ memberId, type, clientEventId: `view-${memberId}-${productId}-${at.getTime()}`, occurredAt: at, productId });
+      };
       // Best sellers: cold brew sold 5 in the last 30 days; pu-erh 3 and longjing 1 only 40 days ago.
       await insertPaidOrder(db, otherA, [{ skuId: catalog.skus.coldBrew, quantity: 5 }], daysAgo(10));
       await insertPaidOrder(
@@ -70,8 +88,34 @@ for (const kind of DATABASE_KINDS) {
         ],
         daysAgo(40),
       );
-      // This member bought pu-erh recently; someone else bought pu-erh together with longjing.
+      // Pu-erh and longjing were bought together twice (otherB above, otherC here); this member bought pu-erh recently.
+      await insertPaidOrder(
+        db,
+        otherC,
+        [
+          { skuId: catalog.skus.puer, quantity: 1 },
+          { skuId: catalog.skus.longjingSmall, quantity: 1 },
+        ],
+        daysAgo(50),
+      );
       await insertPaidOrder(db, members.withHistory, [{ skuId: catalog.skus.puer, quantity: 1 }], daysAgo(20));
+      // Two shoppers looked at longjing and the premium coffee on the same day.
+      for (const [memberId, day] of [
+        [otherA, 4],
+        [otherB, 6],
+        [otherC, 8],
+      ] as const) {
+        await viewed(memberId, catalog.products.longjing, daysAgo(day));
+        await viewed(memberId, extra.premium, daysAgo(day), 'add_to_cart');
+      }
+      // Stored preferences say tea (from older purchases), but lately this shopper only looks at coffee.
+      await db
+        .update(memberMetrics)
+        .set({ topCategories: ['tea', 'green-tea'], topBrands: ['river'] })
+        .where(eq(memberMetrics.memberId, members.coffeeBrowser));
+      await viewed(members.coffeeBrowser, extra.instant, daysAgo(2));
+      await viewed(members.coffeeBrowser, catalog.products.coldBrew, daysAgo(1));
+      await viewed(members.coffeeBrowser, extra.instant, daysAgo(0.5), 'add_to_cart');
       await db
         .update(memberMetrics)
         .set({ topCategories: ['coffee'] })
@@ -90,6 +134,14 @@ for (const kind of DATABASE_KINDS) {
       for (const name of Object.keys(members) as (keyof typeof members)[]) {
         tokens[name] = (await createMemberSession(db, members[name], NOW)).token;
       }
+      // The nightly job builds the model the requests read.
+      const job = SHOP_JOBS.find((j) => j.name === RECOMMENDATION_REBUILD_JOB);
+      if (!job) throw new Error('the recommendation rebuild is not scheduled');
+      const claim = { jobName: job.name, periodKey: periodKey(NOW, job.period), now: NOW };
+      const built = await runClaimed(server.server.database, claim, (progress, runId) =>
+        job.run(server.server, NOW, { runId, progress }),
+      );
+      if (!built.ran) throw new Error('the rebuild was not run');
     }, 60_000);
     afterAll(async () => {
       await server?.stop();
@@ -106,13 +158,48 @@ for (const kind of DATABASE_KINDS) {
       expect(body.items[0]?.product).toMatchObject({ title: '冷萃咖啡 1000ml', minPriceFen: 3_900 });
     });
 
-    it('puts co-purchases first and leaves out what the member bought recently and what is out of stock', async () => {
-      const { body } = await recommend(tokens.withHistory);
+    it('runs the rebuild once per night, and the model it built equals one computed from scratch', async () => {
+      const job = SHOP_JOBS.find((j) => j.name === RECOMMENDATION_REBUILD_JOB);
+      if (!job) throw new Error('the recommendation rebuild is not scheduled');
+      expect(job.period).toBe('day');
+      const context = server.server;
+      const again = await runClaimed(
+        context.database,
+        { jobName: job.name, periodKey: periodKey(NOW, job.period), now: NOW },
+        (progress, runId) => job.run(context, NOW, { runId, progress }),
+      );
+      expect(again).toEqual({ ran: false, reason: 'already_claimed' });
+      const db = server.testDatabase.database.db;
+      const [run] = await execute<{ status: string; progress: Record<string, unknown> }>(
+        db,
+        sql`select status, progress from job_runs where job_name = ${RECOMMENDATION_REBUILD_JOB}`,
+      );
+      expect(run).toEqual({
+        status: 'succeeded',
+        progress: { asOf: NOW.toISOString(), coPurchaseNeighbours: 2, coViewNeighbours: 2, bestSellers: 9 },
+      });
+      expect(await storedModel(db)).toEqual(await expectedModel(db, NOW));
+    });
+
+    it('puts neighbours of what the member bought first and leaves out what they bought recently and what is out of stock', async () => {
+      const { body } = await recommend(tokens.withHistory, '?limit=50');
       expect(picks(body)).toEqual([
         [catalog.products.longjing, 'co_purchase'],
         [catalog.products.coldBrew, 'best_seller'],
         [extra.instant, 'best_seller'],
         [extra.premium, 'best_seller'],
+      ]);
+    });
+
+    it('gives a shopper who lately only browsed coffee coffee first, before the tea of their stored preferences', async () => {
+      const { body } = await recommend(tokens.coffeeBrowser);
+      // Among equally preferred products, best sellers first.
+      expect(picks(body)).toEqual([
+        [catalog.products.coldBrew, 'preference'],
+        [extra.instant, 'preference'],
+        [extra.premium, 'preference'],
+        [catalog.products.puer, 'preference'],
+        [catalog.products.longjing, 'preference'],
       ]);
     });
 
@@ -137,12 +224,46 @@ for (const kind of DATABASE_KINDS) {
       ]);
     });
 
-    it('derives preferences from recent browsing when metrics have none', async () => {
-      const { body } = await recommend(tokens.browser, '?limit=2');
+    it('puts products others viewed or bought with what the member browsed first, then the categories of their browsing', async () => {
+      const { body } = await recommend(tokens.browser, '?limit=4');
+      // Premium coffee: 3 of longjing's 4 sessions; pu-erh: 2 of longjing's 2 baskets, but of its own 3.
       expect(picks(body)).toEqual([
+        [extra.premium, 'co_view'],
+        [catalog.products.puer, 'co_purchase'],
         [catalog.products.longjing, 'preference'],
         [catalog.products.coldBrew, 'best_seller'],
       ]);
+    });
+
+    it("reads only the member's own orders and events: no scan over all orders, lines or events", async () => {
+      const db = server.testDatabase.database.db;
+      const plan = await db.transaction(async (tx) => {
+        // Tiny tables make a sequential scan look cheapest; forbidding it shows which index each read can use.
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const [row] = await execute<{ 'QUERY PLAN': unknown }>(
+          tx,
+          sql`explain (format json) ${recommendationSql(withHistoryId, NOW, 10)}`,
+        );
+        return row?.['QUERY PLAN'];
+      });
+      const nodes: Record<string, unknown>[] = [];
+      const walk = (node: Record<string, unknown>) => {
+        nodes.push(node);
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      };
+      const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[];
+      walk(parsed[0]?.Plan ?? {});
+      const reads = nodes.filter((node) => {
+        const relation = String(node['Relation Name'] ?? '');
+        return ['orders', 'order_items', 'events'].includes(relation) || relation.startsWith('events_');
+      });
+      expect(reads.map((node) => node['Relation Name'])).toEqual(expect.arrayContaining(['orders', 'order_items']));
+      for (const node of reads) {
+        expect(node['Node Type']).toMatch(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/);
+        const condition = String(node['Index Cond'] ?? node['Recheck Cond'] ?? '');
+        // Orders and events by this member; lines by the id of one of the member's orders.
+        expect(condition).toMatch(node['Relation Name'] === 'order_items' ? /\(order_id = o\.id\)/ : /\(member_id = /);
+      }
     });
 
     it('is stable from one call to the next', async () => {

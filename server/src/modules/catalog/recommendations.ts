@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
   DEFAULT_PREFERENCES_CONFIG,
   PRICE_BAND_FRACTIONS,
@@ -8,24 +8,56 @@ import {
 import { execute, type Executor } from '../../db';
 import { PAID_STATUS_LIST, productSummaries } from './catalog.repo';
 
-/** A product bought this recently is not recommended again. */
+/** A product bought this recently is not recommended again; its neighbours are. */
 const RECENTLY_BOUGHT_DAYS = 90;
-/** Purchases this recent define the member's baskets for co-purchase and derived preferences. */
-const HISTORY_DAYS = 365;
-/** Browsing this recent counts when member_metrics has no preference lists yet. */
-const BROWSING_DAYS = 90;
+/** The member's browsing this recent, newest first and at most BROWSING_EVENTS events, steers the list. */
+const BROWSING_DAYS = 30;
+const BROWSING_EVENTS = 50;
+/** Categories and brands of a preference list that count. */
 const TOP_N = 3;
 
 /**
- * Ranks products for one member in one set-based query. Three sources, in this order of strength:
- * 1. co_purchase — products other members bought in the same orders as products this member bought
- *    (last 365 days), by the number of such orders;
- * 2. preference — products in the member's top categories or brands (member_metrics, or else derived from
- *    their last 90 days of views / carts / favourites and last year's purchases with the shared preference
- *    weights and half-life), those in their price band first;
- * 3. best_seller — every other visible product by units sold in the last 30 days, then 90 days, then the
- *    catalogue order, so a new member still gets a full list.
- * Products the member bought in the last 90 days and products out of stock are left out. A product that
+ * The member's own recent rows: browsing (the newest events on the member's primary key, so only the newest
+ * partitions are read) and purchases (their paid orders of the last 90 days on the member's paid-orders index,
+ * then those orders' lines), so a member with years of orders costs no more than one with a few. Each becomes a seed product with
+ * a weight: the shared preference weight of its signal, halved every half-life.
+ */
+function memberSeedsSql(memberId: number, now: Date): SQL {
+  const weights = DEFAULT_PREFERENCES_CONFIG.signalWeights;
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const since = (days: number) => sql`${at} - make_interval(days => ${days})`;
+  const decay = (column: SQL) =>
+    sql`power(0.5::float8, greatest(extract(epoch from ${at} - ${column})::float8 / 86400.0, 0) / ${DEFAULT_PREFERENCES_CONFIG.halfLifeDays}::float8)`;
+  return sql`
+    browsed as materialized (
+      select e.product_id, case e.type when 'add_to_cart' then ${weights.cart}::float8
+          when 'favorite' then ${weights.favorite}::float8 else ${weights.view}::float8 end * ${decay(sql`e.occurred_at`)} as weight
+      from events e
+      where e.member_id = ${memberId} and e.occurred_at >= ${since(BROWSING_DAYS)} and e.occurred_at <= ${at}
+        and e.type in ('product_view', 'add_to_cart', 'favorite') and e.product_id is not null
+      order by e.occurred_at desc, e.id desc
+      limit ${BROWSING_EVENTS}
+    ), bought as materialized (
+      select oi.product_id, ${weights.purchase}::float8 * ${decay(sql`o.paid_at`)} as weight
+      from orders o join order_items oi on oi.order_id = o.id
+      where o.member_id = ${memberId} and o.status in (${PAID_STATUS_LIST})
+        and o.paid_at >= ${since(RECENTLY_BOUGHT_DAYS)} and o.paid_at <= ${at}
+    ), seeds as (
+      select product_id, sum(weight) as weight from (select * from browsed union all select * from bought) s group by product_id
+    )`;
+}
+
+/**
+ * Ranks products for one member from their own recent rows and the precomputed model (product_neighbours,
+ * product_best_sellers, built by rebuildRecommendationModel), never from other members' orders. Sources, in
+ * this order:
+ * 1. co_purchase / co_view — neighbours of the products the member browsed (last 30 days, newest 50 events)
+ *    or bought (last 90 days), by the sum over those products of neighbour score × the product's weight; the
+ *    kind that contributed more names the reason;
+ * 2. preference — products in the top categories or brands of that recent browsing, then (weaker) in the
+ *    stored top categories or brands of member_metrics, those in the member's price band first;
+ * 3. best_seller — every other visible product by the best-seller rank, so a new member still gets a full list.
+ * Products bought in the last 90 days and products out of stock or not on sale are left out. A product that
  * several sources propose keeps the strongest reason. Ties break on product id, so the order is stable.
  */
 export async function recommendProducts(
@@ -34,105 +66,9 @@ export async function recommendProducts(
   now: Date,
   limit: number,
 ): Promise<RecommendationResponse> {
-  const weights = DEFAULT_PREFERENCES_CONFIG.signalWeights;
-  const halfLifeDays = DEFAULT_PREFERENCES_CONFIG.halfLifeDays;
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const day = (days: number) => sql`${at} - make_interval(days => ${days})`;
-  const ageDays = (column: string) => sql`(extract(epoch from ${at} - ${sql.raw(column)})::float8 / 86400.0)`;
-  const decay = (column: string) => sql`power(0.5::float8, greatest(${ageDays(column)}, 0) / ${halfLifeDays}::float8)`;
   const rows = await execute<{ product_id: number; reason: RecommendationReason }>(
     executor,
-    sql`
-    with eligible as (
-      select p.id, p.category_id, p.brand_id, p.position, min(s.price_fen) as min_price_fen
-      from products p join skus s on s.product_id = p.id and s.active
-      where p.status = 'on_sale'
-      group by p.id
-      having sum(s.stock) > 0
-    ), my_lines as (
-      select oi.order_id, oi.product_id, o.paid_at
-      from order_items oi join orders o on o.id = oi.order_id
-      where oi.member_id = ${memberId} and o.status in (${PAID_STATUS_LIST}) and o.paid_at >= ${day(HISTORY_DAYS)}
-    ), recently_bought as (
-      select distinct product_id from my_lines where paid_at >= ${day(RECENTLY_BOUGHT_DAYS)}
-    ), co_purchase as (
-      select other.product_id, count(distinct other.order_id) as score
-      from (select distinct product_id from my_lines) mine
-      join order_items basket on basket.product_id = mine.product_id and basket.member_id <> ${memberId}
-      join orders bo on bo.id = basket.order_id and bo.status in (${PAID_STATUS_LIST})
-      join order_items other on other.order_id = basket.order_id and other.product_id <> basket.product_id
-      group by other.product_id
-    ), signals as (
-      select e.product_id, case e.type when 'add_to_cart' then ${weights.cart}::float8
-        when 'favorite' then ${weights.favorite}::float8 else ${weights.view}::float8 end * ${decay('e.occurred_at')} as weight
-      from events e
-      where e.member_id = ${memberId} and e.type in ('product_view', 'add_to_cart', 'favorite')
-        and e.product_id is not null and e.occurred_at >= ${day(BROWSING_DAYS)}
-      union all
-      select product_id, ${weights.purchase}::float8 * ${decay('paid_at')} from my_lines
-    ), signal_products as (
-      select c.code as category_code, b.code as brand_code, sum(sg.weight) as weight
-      from signals sg join products p on p.id = sg.product_id
-      join categories c on c.id = p.category_id left join brands b on b.id = p.brand_id
-      group by c.code, b.code
-    ), metrics as (
-      select top_categories, top_brands, price_band from member_metrics where member_id = ${memberId}
-    ), top_categories as (
-      select code, rank from (select u.code, u.ord as rank from metrics, unnest(metrics.top_categories) with ordinality u(code, ord)) listed
-      union all
-      select category_code, row_number() over (order by sum(weight) desc, category_code)
-      from signal_products
-      where not exists (select 1 from metrics where cardinality(top_categories) > 0)
-      group by category_code
-    ), top_brands as (
-      select code, rank from (select u.code, u.ord as rank from metrics, unnest(metrics.top_brands) with ordinality u(code, ord)) listed
-      union all
-      select brand_code, row_number() over (order by sum(weight) desc, brand_code)
-      from signal_products
-      where brand_code is not null and not exists (select 1 from metrics where cardinality(top_brands) > 0)
-      group by brand_code
-    ), price_cuts as (
-      select category_id, percentile_disc(array[${PRICE_BAND_FRACTIONS[0]}::float8, ${PRICE_BAND_FRACTIONS[1]}::float8])
-        within group (order by min_price_fen) as cuts
-      from eligible group by category_id
-    ), preference as (
-      select e.id as product_id, least(coalesce(tc.rank, 99), coalesce(tb.rank, 99)) as best_rank,
-        (tc.rank is not null and tb.rank is not null) as both_match,
-        (select m.price_band from metrics m) = case when e.min_price_fen <= pc.cuts[1] then 'low'
-          when e.min_price_fen <= pc.cuts[2] then 'mid' else 'high' end as band_match
-      from eligible e
-      join categories c on c.id = e.category_id
-      left join brands b on b.id = e.brand_id
-      join price_cuts pc on pc.category_id = e.category_id
-      left join top_categories tc on tc.code = c.code and tc.rank <= ${TOP_N}
-      left join top_brands tb on tb.code = b.code and tb.rank <= ${TOP_N}
-      where tc.rank is not null or tb.rank is not null
-    ), sales as (
-      select oi.product_id,
-        sum(oi.quantity - oi.refunded_quantity) filter (where o.paid_at >= ${day(30)}) as units_30,
-        sum(oi.quantity - oi.refunded_quantity) as units_90
-      from order_items oi join orders o on o.id = oi.order_id
-      where o.status in (${PAID_STATUS_LIST}) and o.paid_at >= ${day(90)}
-      group by oi.product_id
-    ), candidates as (
-      select cp.product_id, 'co_purchase' as reason, 1 as source_rank,
-        row_number() over (order by cp.score desc, cp.product_id) as ordinal
-      from co_purchase cp join eligible e on e.id = cp.product_id
-      union all
-      select product_id, 'preference', 2,
-        row_number() over (order by best_rank, both_match desc, band_match desc nulls last, product_id)
-      from preference
-      union all
-      select e.id, 'best_seller', 3,
-        row_number() over (order by coalesce(s.units_30, 0) desc, coalesce(s.units_90, 0) desc, e.position, e.id)
-      from eligible e left join sales s on s.product_id = e.id
-    ), strongest as (
-      select distinct on (product_id) product_id, reason, source_rank, ordinal
-      from candidates
-      where product_id not in (select product_id from recently_bought)
-      order by product_id, source_rank, ordinal
-    )
-    select product_id, reason from strongest order by source_rank, ordinal, product_id limit ${limit}`,
+    recommendationSql(memberId, now, limit),
   );
   const summaries = await productSummaries(
     executor,
@@ -145,4 +81,82 @@ export async function recommendProducts(
       return reason ? [{ product, reason }] : [];
     }),
   };
+}
+
+/** The one statement that picks a member's recommendations: product ids and reasons, best first. */
+export function recommendationSql(memberId: number, now: Date, limit: number): SQL {
+  return sql`
+    with ${memberSeedsSql(memberId, now)}, eligible as (
+      select p.id, p.category_id, p.brand_id, p.position, min(s.price_fen) as min_price_fen
+      from products p join skus s on s.product_id = p.id and s.active
+      where p.status = 'on_sale'
+      group by p.id
+      having sum(s.stock) > 0
+    ), neighbours as (
+      select n.neighbour_id as product_id,
+        coalesce(sum(n.score * sd.weight) filter (where n.kind = 'co_purchase'), 0) as co_purchase,
+        coalesce(sum(n.score * sd.weight) filter (where n.kind = 'co_view'), 0) as co_view
+      from seeds sd join product_neighbours n on n.product_id = sd.product_id
+      group by n.neighbour_id
+    ), browsed_products as (
+      select p.category_id, p.brand_id, sum(b.weight) as weight
+      from browsed b join products p on p.id = b.product_id group by p.category_id, p.brand_id
+    ), recent_categories as (
+      select category_id, row_number() over (order by sum(weight) desc, category_id) as rank
+      from browsed_products group by category_id
+    ), recent_brands as (
+      select brand_id, row_number() over (order by sum(weight) desc, brand_id) as rank
+      from browsed_products where brand_id is not null group by brand_id
+    ), metrics as (
+      select top_categories, top_brands, price_band from member_metrics where member_id = ${memberId}
+    ), stored_categories as (
+      select c.id as category_id, u.rank from metrics, unnest(metrics.top_categories) with ordinality u(code, rank)
+      join categories c on c.code = u.code
+    ), stored_brands as (
+      select b.id as brand_id, u.rank from metrics, unnest(metrics.top_brands) with ordinality u(code, rank)
+      join brands b on b.code = u.code
+    ), price_cuts as (
+      select category_id, percentile_disc(array[${PRICE_BAND_FRACTIONS[0]}::float8, ${PRICE_BAND_FRACTIONS[1]}::float8])
+        within group (order by min_price_fen) as cuts
+      from eligible group by category_id
+    ), preference as (
+      select e.id as product_id, pref.source_rank, least(coalesce(pref.category_rank, 99), coalesce(pref.brand_rank, 99)) as best_rank,
+        (pref.category_rank is not null and pref.brand_rank is not null) as both_match,
+        (select m.price_band from metrics m) = case when e.min_price_fen <= pc.cuts[1] then 'low'
+          when e.min_price_fen <= pc.cuts[2] then 'mid' else 'high' end as band_match
+      from eligible e
+      join price_cuts pc on pc.category_id = e.category_id
+      cross join lateral (
+        select 2 as source_rank, rc.rank as category_rank, rb.rank as brand_rank
+        from (select 1) one
+        left join recent_categories rc on rc.category_id = e.category_id and rc.rank <= ${TOP_N}
+        left join recent_brands rb on rb.brand_id = e.brand_id and rb.rank <= ${TOP_N}
+        union all
+        select 3, sc.rank, sb.rank
+        from (select 1) one
+        left join stored_categories sc on sc.category_id = e.category_id and sc.rank <= ${TOP_N}
+        left join stored_brands sb on sb.brand_id = e.brand_id and sb.rank <= ${TOP_N}
+      ) pref
+      where pref.category_rank is not null or pref.brand_rank is not null
+    ), ranked_eligible as (
+      select e.id, row_number() over (order by bs.rank nulls last, e.position, e.id) as seller_rank
+      from eligible e left join product_best_sellers bs on bs.product_id = e.id
+    ), candidates as (
+      select nb.product_id, case when nb.co_view > nb.co_purchase then 'co_view' else 'co_purchase' end as reason, 1 as source_rank,
+        row_number() over (order by nb.co_purchase + nb.co_view desc, nb.product_id) as ordinal
+      from neighbours nb join eligible e on e.id = nb.product_id
+      union all
+      select pf.product_id, 'preference', pf.source_rank,
+        row_number() over (partition by pf.source_rank
+          order by pf.best_rank, pf.both_match desc, pf.band_match desc nulls last, re.seller_rank, pf.product_id)
+      from preference pf join ranked_eligible re on re.id = pf.product_id
+      union all
+      select id, 'best_seller', 4, seller_rank from ranked_eligible
+    ), strongest as (
+      select distinct on (product_id) product_id, reason, source_rank, ordinal
+      from candidates
+      where product_id not in (select product_id from bought)
+      order by product_id, source_rank, ordinal
+    )
+    select product_id, reason from strongest order by source_rank, ordinal, product_id limit ${limit}`;
 }
