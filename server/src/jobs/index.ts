@@ -4,7 +4,7 @@ import { runNightlySegmentRefresh, SEGMENT_REFRESH_JOB } from '../modules/segmen
 import { expirePoints, refitClv, reviewTiers } from '../modules/periodic';
 import { drainOutbox, planCampaigns } from '../modules/campaigns';
 import { purgeSignInThrottles } from '../modules/staff';
-import { rebuildRecommendationModel } from '../modules/catalog';
+import { foldProductSales, rebuildRecommendationModel } from '../modules/catalog';
 import type { ScheduledJob } from './scheduler';
 
 export { periodKey, recentJobRuns, runClaimed, INSTANCE_ID, type ClaimedRun, type JobPeriod } from './job-runs';
@@ -56,6 +56,12 @@ export const SHOP_JOBS: readonly ScheduledJob[] = [
     cron: '30 1 * * *',
     period: 'day',
     run: async (context: ServerContext) => rebuildRecommendationModel(context.database.db, context.clock()),
+  },
+  {
+    name: 'catalog.fold-sales',
+    cron: '45 * * * * *',
+    period: 'minute',
+    run: async (context: ServerContext) => foldProductSales(context.database.db),
   },
   {
     name: 'staff.purge-sign-in-throttles',

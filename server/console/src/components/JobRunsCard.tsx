@@ -14,6 +14,8 @@ const JOB_LABELS: Record<string, string> = {
   'orders.expire-unpaid': '超时订单关闭',
   'payments.reconcile': '支付对账',
   'recommendations.rebuild': '推荐模型重算',
+  'catalog.fold-sales': '销量汇总',
+  'staff.purge-sign-in-throttles': '登录限制清理',
 };
 const STATUS: Record<JobRunView['status'], { label: string; color: string }> = {
   running: { label: '运行中', color: 'processing' },

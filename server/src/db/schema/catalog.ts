@@ -83,9 +83,10 @@ export const skus = pgTable(
 
 /**
  * Units sold per product: the quantity minus the refunded quantity of every order line whose order's status is in
- * PAID_ORDER_STATUSES. One row per product, kept exact by statement triggers on products, orders and order_items
- * (migration 0018), so the catalogue sorts and shows sold counts without reading orders. rebuildProductSales
- * recomputes it from scratch after a load that bypassed the triggers.
+ * PAID_ORDER_STATUSES, as of the last fold. One row per product. The units sold since then are rows of
+ * product_sales_changes; a product's count is its row here plus its changes (see soldUnitsSql), so the catalogue
+ * sorts and shows sold counts without reading orders. rebuildProductSales recomputes it from scratch after a load
+ * that bypassed the triggers.
  */
 export const productSales = pgTable('product_sales', {
   productId: idRef('product_id')
@@ -94,6 +95,24 @@ export const productSales = pgTable('product_sales', {
   soldUnits: bigint('sold_units', { mode: 'number' }).notNull().default(0),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Units sold since the last fold, appended by statement triggers on orders and order_items (migration 0018) in the
+ * transaction that pays, refunds or imports: an insert per statement and product, never an update of a shared row,
+ * so payments of the same product never wait for each other. foldProductSales moves them into product_sales every
+ * minute in one statement.
+ */
+export const productSalesChanges = pgTable(
+  'product_sales_changes',
+  {
+    id: idPrimaryKey(),
+    productId: idRef('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    units: bigint('units', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('product_sales_changes_product_idx').on(t.productId, t.units)],
+);
 
 /** Server-side cart, so "cart left" triggers and cross-device carts work. */
 export const cartItems = pgTable(

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ProductDetail, ProductSort, ProductSummary } from '@member-ops/shared';
 import { execute, type Executor } from '../../db';
+import { soldUnitsSql } from './product-sales';
 
 export { PAID_STATUS_LIST } from './paid-statuses';
 
@@ -40,13 +41,14 @@ const CATALOGUE_PRODUCTS = sql`
 
 /**
  * The visible products as summaries: price range and stock from their active SKUs, units sold from
- * product_sales (kept by triggers on the order tables; see rebuildProductSales), never from the orders.
+ * product_sales and product_sales_changes (kept by triggers on the order tables; see soldUnitsSql), never from the
+ * orders.
  */
 const VISIBLE_PRODUCTS = sql`
   select p.id, p.title, p.subtitle, p.images ->> 0 as image, p.position,
     c.id as category_id, c.code as category_code, c.name as category_name,
     b.id as brand_id, b.code as brand_code, b.name as brand_name,
-    pr.min_price_fen, pr.max_price_fen, pr.in_stock, coalesce(s.sold_units, 0)::int8 as sold_units
+    pr.min_price_fen, pr.max_price_fen, pr.in_stock, ${soldUnitsSql(sql`p.id`)} as sold_units
   from products p
   cross join lateral (
     select min(k.price_fen) as min_price_fen, max(k.price_fen) as max_price_fen, sum(k.stock) > 0 as in_stock
@@ -54,7 +56,6 @@ const VISIBLE_PRODUCTS = sql`
   ) pr
   join categories c on c.id = p.category_id
   left join brands b on b.id = p.brand_id
-  left join product_sales s on s.product_id = p.id
   where p.status = 'on_sale' and pr.min_price_fen is not null`;
 
 const SORT_ORDER: Record<ProductSort, SQL> = {
@@ -140,7 +141,7 @@ export const catalogueSql = {
     sql`select p.id, p.title, p.subtitle, p.description, p.images,
           c.id as category_id, c.code as category_code, c.name as category_name,
           b.id as brand_id, b.code as brand_code, b.name as brand_name,
-          coalesce((select s.sold_units from product_sales s where s.product_id = p.id), 0)::int8 as sold_units
+          ${soldUnitsSql(sql`p.id`)} as sold_units
         from products p join categories c on c.id = p.category_id left join brands b on b.id = p.brand_id
         where p.id = ${id} and p.status = 'on_sale'`,
   detailSkus: (id: number): SQL =>
@@ -171,7 +172,7 @@ type DetailSku = ProductDetail['skus'][number] & Record<string, unknown>;
 
 /**
  * A visible product with its active SKUs, or undefined when it is unknown, not on sale or has no active SKU. Reads
- * that product's row, its SKUs and its product_sales row; the price range and stock come from the same SKUs.
+ * that product's row, its SKUs and its product_sales row and changes; the price range and stock come from the same SKUs.
  */
 export async function productDetail(executor: Executor, id: number): Promise<ProductDetail | undefined> {
   const [product] = await execute<DetailRow>(executor, catalogueSql.detail(id));

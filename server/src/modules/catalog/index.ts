@@ -1,4 +1,4 @@
 /** The product catalogue and recommendations. */
 export { registerCatalogRoutes } from './catalog.routes';
-export { rebuildProductSales } from './product-sales';
+export { foldProductSales, rebuildProductSales } from './product-sales';
 export { rebuildRecommendationModel, RECOMMENDATION_MODEL, type RecommendationModelSummary } from './recommendation-model';

@@ -1,15 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { execute, type Executor } from '../../db';
-import { rebuildProductSales } from './product-sales';
+import { rebuildProductSales, soldUnitsSql } from './product-sales';
 
 export interface SoldUnits extends Record<string, unknown> {
   product_id: number;
   sold_units: number;
 }
 
-/** The whole product_sales table (product and units), by product. */
+/** Every product's units sold as the catalogue reads them (its product_sales row plus its changes), by product. */
 export async function productSalesTable(executor: Executor): Promise<SoldUnits[]> {
-  return execute<SoldUnits>(executor, sql`select product_id, sold_units from product_sales order by product_id`);
+  return execute<SoldUnits>(
+    executor,
+    sql`select s.product_id, ${soldUnitsSql(sql`s.product_id`)} as sold_units from product_sales s order by s.product_id`,
+  );
 }
 
 /**
@@ -22,12 +25,9 @@ export async function keptAndRebuiltSales(executor: Executor): Promise<{ kept: S
   return { kept, rebuilt: await productSalesTable(executor) };
 }
 
-/** Units sold of one product as product_sales holds them (0 without a row). */
+/** Units sold of one product as the catalogue reads them (0 without a row or changes). */
 export async function soldUnitsOf(executor: Executor, productId: number): Promise<number> {
-  const [row] = await execute<{ units: number }>(
-    executor,
-    sql`select coalesce((select sold_units from product_sales where product_id = ${productId}), 0)::int8 as units`,
-  );
+  const [row] = await execute<{ units: number }>(executor, sql`select ${soldUnitsSql(sql`${productId}::int8`)} as units`);
   return row?.units ?? 0;
 }
 

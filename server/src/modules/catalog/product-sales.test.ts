@@ -13,7 +13,8 @@ import { expireUnpaidOrders } from '../payments';
 import { call, memberWithSession, payThroughSandbox, placeOrder, registerMoneyRoutes } from '../payments/checkout.fixtures';
 import { catalogueSql } from './catalog.repo';
 import { registerCatalogRoutes } from './catalog.routes';
-import { keptAndRebuiltSales, relationsRead, soldUnitsOf } from './product-sales.fixtures';
+import { foldProductSales } from './product-sales';
+import { keptAndRebuiltSales, productSalesTable, relationsRead, soldUnitsOf } from './product-sales.fixtures';
 
 const MINUTE = 60_000;
 const PAID = new Set<string>(PAID_ORDER_STATUSES);
@@ -179,6 +180,73 @@ for (const kind of DATABASE_KINDS) {
       await expectRebuildToAgree();
     });
 
+    it('folds the units sold since the last fold into product_sales without changing a count, also while shoppers pay', async () => {
+      const tea = await insertSku(db(), { priceFen: 10_000, stock: 500 });
+      const cup = await insertSku(db(), { priceFen: 5_000, stock: 500 });
+      await paidOrder([
+        { skuId: tea.skuId, quantity: 2 },
+        { skuId: cup.skuId, quantity: 1 },
+      ]);
+      const pending = async () =>
+        (await execute<{ n: number }>(db(), sql`select count(*)::int as n from product_sales_changes`))[0]?.n ?? 0;
+      expect(await pending()).toBeGreaterThan(0);
+      const before = await productSalesTable(db());
+      const { folded } = await foldProductSales(db());
+      expect(folded).toBeGreaterThan(0);
+      expect(await pending()).toBe(0);
+      expect(await productSalesTable(db())).toEqual(before);
+      expect((await foldProductSales(db())).folded).toBe(0);
+
+      // Folds racing payments of the same products: every unit is counted once.
+      const shoppers = await Promise.all(Array.from({ length: 6 }, () => memberWithSession(test)));
+      const orders = await Promise.all(
+        shoppers.map(({ headers }) => placeOrder(test, headers, { items: [{ skuId: tea.skuId, quantity: 1 }] })),
+      );
+      await Promise.all([
+        ...orders.map((order, i) => payThroughSandbox(test, shoppers[i]?.headers ?? {}, order)),
+        foldProductSales(db()),
+        foldProductSales(db()),
+      ]);
+      expect([await sold(tea.productId), await sold(cup.productId)]).toEqual([8, 1]);
+      await foldProductSales(db());
+      expect([await sold(tea.productId), await sold(cup.productId)]).toEqual([8, 1]);
+      await expectRebuildToAgree();
+      expect(await pending()).toBe(0);
+    });
+
+    if (kind === 'postgres') {
+      it('lets two payments of the same product commit in either order: neither waits for the other', async () => {
+        const tea = await insertSku(db(), { priceFen: 10_000, stock: 50 });
+        const placed = [];
+        for (let i = 0; i < 2; i += 1) {
+          const { headers } = await memberWithSession(test);
+          placed.push(await placeOrder(test, headers, { items: [{ skuId: tea.skuId, quantity: 1 }] }));
+        }
+        const [first, second] = [
+          new pg.Client({ connectionString: test.testDatabase.url }),
+          new pg.Client({ connectionString: test.testDatabase.url }),
+        ];
+        await first.connect();
+        await second.connect();
+        try {
+          await first.query('begin');
+          await first.query(`update orders set status = 'paid', paid_at = now() where id = $1`, [placed[0]?.id]);
+          // The first payment is still open. Were the product's count a row both update, the second would wait for
+          // it here until its lock timeout.
+          await second.query('begin');
+          await second.query(`set local lock_timeout = '2s'`);
+          await second.query(`update orders set status = 'paid', paid_at = now() where id = $1`, [placed[1]?.id]);
+          await second.query('commit');
+          await first.query('commit');
+        } finally {
+          await first.end();
+          await second.end();
+        }
+        expect(await sold(tea.productId)).toBe(2);
+        await expectRebuildToAgree();
+      });
+    }
+
     /** One statement inserting orders in every status with their lines, as an import or a manual correction might. */
     async function bulkInsertOrders(memberId: number, productSkus: { productId: number; skuId: number }[], count: number) {
       const statuses = `array[${ORDER_STATUSES.map((status) => `'${status}'`).join(', ')}]`;
@@ -287,12 +355,12 @@ for (const kind of DATABASE_KINDS) {
       expect((await keptAndRebuiltSales(db())).kept).toEqual(kept);
     });
 
-    it('plans the list, count, summaries and detail on the catalogue and product_sales only', async () => {
+    it('plans the list, count, summaries and detail on the catalogue, product_sales and its changes only', async () => {
       const memberId = await insertMember(db());
       const items = await Promise.all([1, 2].map(() => insertSku(db(), { priceFen: 100 })));
       await bulkInsertOrders(memberId, items, 3_000);
       await db().execute(sql`analyze`);
-      const catalogue = new Set(['products', 'skus', 'categories', 'brands', 'product_sales']);
+      const catalogue = new Set(['products', 'skus', 'categories', 'brands', 'product_sales', 'product_sales_changes']);
       const filters = [
         {},
         { category: 'tea' },
