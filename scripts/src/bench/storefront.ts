@@ -3,9 +3,10 @@
  * 127.0.0.1, on a generated shop (or an existing one, --database-url). Three parts:
  *  - reads: each shopper read one at a time, `requests` times, for typical members, frequent buyers and the member
  *    with the most orders, beside GET /api/categories;
- *  - load: virtual shoppers, each a distinct member, walking home → list → detail → recommendations → cart (the
- *    add_to_cart event; there is no cart API) → checkout → prepay → the sandbox's signed payment notification, for
- *    `seconds`; requests/s, p50, p99 and errors per endpoint, and paid orders/s;
+ *  - load, twice for `seconds` each: virtual shoppers, each a distinct member, first only browsing (home → list →
+ *    detail → recommendations, the crowd on a sale's home page), then walking the whole way: home → list → detail →
+ *    recommendations → cart (the add_to_cart event; there is no cart API) → checkout → prepay → the sandbox's signed
+ *    payment notification; requests/s, p50, p99 and errors per endpoint, and paid orders/s;
  *  - flash sale: a fresh SKU with stock 100, `flashShoppers` distinct members ordering it at the same moment.
  * The shop gets only what shoppers write (sessions, privacy consent, events, orders and their payments; sessions are
  * logged out at the end) plus the flash-sale product, created fresh each run and taken off sale after it.
@@ -93,21 +94,27 @@ export interface StorefrontBenchResult {
     members: Record<MemberProfile, { count: number; ordersMin: number; ordersMax: number }>;
     results: ReadFigures[];
   };
-  load: {
-    shoppers: number;
-    seconds: number;
-    endpoints: Record<string, EndpointLoadFigures>;
-    /** Whole walks (home to paid) and checkout (order + prepay + payment) per paid order. */
-    walks: number;
-    checkoutP50Ms: number;
-    checkoutP99Ms: number;
-    paidOrders: number;
-    paidOrdersPerSecond: number;
+  /** Shoppers who browse (home → list → detail → recommendations) and do not buy: the crowd on the home page. */
+  browse: LoadFigures;
+  /** Shoppers who walk the whole way to a paid order. */
+  load: LoadFigures & {
     /** Orders of the virtual shoppers paid in the database during the load (must equal paidOrders). */
     paidInDatabase: number;
-    totalErrors: number;
   };
   flashSale: StorefrontFlashSale;
+}
+
+interface LoadFigures {
+  shoppers: number;
+  seconds: number;
+  endpoints: Record<string, EndpointLoadFigures>;
+  /** Whole walks (home to the last step) and checkout (order + prepay + payment) per paid order. */
+  walks: number;
+  checkoutP50Ms: number;
+  checkoutP99Ms: number;
+  paidOrders: number;
+  paidOrdersPerSecond: number;
+  totalErrors: number;
 }
 
 type MemberProfile = 'typical' | 'buyer' | 'busiest';
@@ -437,7 +444,8 @@ async function runLoad(
   facts: ShopFacts,
   shoppers: Shopper[],
   seconds: number,
-): Promise<Omit<StorefrontBenchResult['load'], 'paidInDatabase'> & { startedAt: Date }> {
+  buy: boolean,
+): Promise<LoadFigures & { startedAt: Date }> {
   const recorder = new LoadRecorder();
   const checkout: number[] = [];
   const run = randomBytes(4).toString('hex');
@@ -478,6 +486,10 @@ async function runLoad(
     const sku = parse<ProductDetailBody>(detail)?.skus.find((k) => k.stock > 0);
     const alsoLiked = await client.request('GET', '/api/recommendations?limit=6', token);
     if (!recorder.record('GET /api/recommendations', alsoLiked) || !sku || performance.now() > deadline) return;
+    if (!buy) {
+      walks += 1;
+      return;
+    }
     const cart = await client.request('POST', '/api/events', token, {
       events: [
         {
@@ -651,8 +663,10 @@ export async function runStorefrontBench(
     const requests = options.requests ?? DEFAULT_REQUESTS;
     const reads = await runReads(client, facts, profiles, requests, progress);
 
-    progress(`load: ${options.shoppers} shoppers for ${options.seconds} s`);
-    const { startedAt, ...load } = await runLoad(client, facts, loadShoppers, options.seconds);
+    progress(`load: ${options.shoppers} shoppers browsing for ${options.seconds} s`);
+    const { startedAt: _browseStarted, ...browse } = await runLoad(client, facts, loadShoppers, options.seconds, false);
+    progress(`load: ${options.shoppers} shoppers buying for ${options.seconds} s`);
+    const { startedAt, ...load } = await runLoad(client, facts, loadShoppers, options.seconds, true);
     const [paidCheck] = await execute<{ paid: number }>(
       database.db,
       sql`select count(*)::int as paid from orders where member_id = any(${`{${loadShoppers.map((s) => s.memberId).join(',')}}`}::int8[])
@@ -685,6 +699,7 @@ export async function runStorefrontBench(
         },
         results: reads,
       },
+      browse,
       load: { ...load, paidInDatabase: Number(paidCheck?.paid ?? 0) },
       flashSale: flash,
     };
