@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
-import { runFlashSale, newShoppersWithSessions, type FlashSaleResult } from '../../testing/flash-sale';
+import { FLASH_SALE_ADDRESS, newShoppersWithSessions, runFlashSale, type FlashSaleResult } from '../../testing/flash-sale';
 import { insertSku } from '../../testing/fixtures';
 import { startTestServer, type TestServer } from '../../testing/server';
 import { expireUnpaidOrders } from '../payments';
@@ -77,14 +77,7 @@ for (const kind of DATABASE_KINDS) {
           headers: headersOf(shopper),
           body: {
             items: [{ skuId, quantity: 1 }],
-            address: {
-              name: '李四',
-              phone: '13900139000',
-              province: '浙江省',
-              city: '杭州市',
-              district: '西湖区',
-              detail: '文三路 1 号',
-            },
+            address: FLASH_SALE_ADDRESS,
             clientOrderKey: keyOf(shopper),
           },
         });
