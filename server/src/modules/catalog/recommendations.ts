@@ -219,6 +219,9 @@ export async function recommendProducts(
   limit: number,
 ): Promise<RecommendationResponse> {
   return executor.transaction(async (tx) => {
+    // The statements are prepared per connection; their generic plans (index lookups on small arrays) are as good
+    // as a custom one, which PostgreSQL would otherwise re-plan on every call for the catalogue statement.
+    await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
     const picks = await pickRecommendations(tx, memberId, now, limit);
     const summaries = await productSummaries(
       tx,
@@ -283,8 +286,8 @@ export async function pickRecommendations(
       categoryIds: preferenceSources.flatMap((source) => [...source.categories.keys()]),
       brandIds: preferenceSources.flatMap((source) => [...source.brands.keys()]),
       excluded: [...bought],
-      // Enough best sellers to fill the list whatever the sources before them took.
-      bestSellers: 2 * limit,
+      // The sources before took c < limit products; at most c of the first `limit` best sellers are among them.
+      bestSellers: limit,
     }),
   );
 
