@@ -87,11 +87,14 @@ export function catalogueRowsSql(input: {
   const categoryIds = sql`${idArray(input.categoryIds)}::int8[]`;
   const brandIds = sql`${idArray(input.brandIds)}::int8[]`;
   const excluded = sql`${idArray(input.excluded)}::int8[]`;
-  const visible = (alias: string) => sql.raw(`
+  const visible = (alias: string) =>
+    sql.raw(`
       ${alias}.status = 'on_sale' and exists (
         select 1 from skus k where k.product_id = ${alias}.id and k.active group by k.product_id having sum(k.stock) > 0)`);
   const activeSkus = (alias: string) =>
-    sql.raw(`select min(k.price_fen) as min_price_fen, sum(k.stock) as stock from skus k where k.product_id = ${alias}.id and k.active`);
+    sql.raw(
+      `select min(k.price_fen) as min_price_fen, sum(k.stock) as stock from skus k where k.product_id = ${alias}.id and k.active`,
+    );
   return sql`
     with neighbours as (
       select n.neighbour_id as product_id,
@@ -317,10 +320,7 @@ export async function pickRecommendations(
     });
     matches.sort(
       (a, b) =>
-        a.bestRank - b.bestRank ||
-        Number(b.bothMatch) - Number(a.bothMatch) ||
-        a.band - b.band ||
-        bySellerRank(a.row, b.row),
+        a.bestRank - b.bestRank || Number(b.bothMatch) - Number(a.bothMatch) || a.band - b.band || bySellerRank(a.row, b.row),
     );
     for (const match of matches) ordered.push({ productId: match.row.product_id, reason: 'preference' });
   }
