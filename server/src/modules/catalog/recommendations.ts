@@ -211,8 +211,9 @@ function bySellerRank(a: CatalogueRow, b: CatalogueRow): number {
  * Products bought in the last 90 days and products out of stock or not on sale are left out. A product that
  * several sources propose keeps the strongest reason. Ties break on product id, so the order is stable.
  *
- * Three small statements, each prepared once per connection: the member's own rows (memberRowsSql), the
- * catalogue rows for just those seeds and preferences (catalogueRowsSql, a few hundred rows at most), and the
+ * Three small statements in one read transaction: the member's own rows (memberRowsSql) and the catalogue rows
+ * for just those seeds and preferences (catalogueRowsSql: at most 40 neighbour rows per seed, the products of
+ * at most 3 + 3 categories and brands, and `limit` best sellers), both prepared once per connection, then the
  * summaries of the final `limit` products; the ranking itself is done here over those rows.
  */
 export async function recommendProducts(
