@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { RecommendationResponse } from '@member-ops/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, execute } from '../../db';
@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../../testing/server';
 import { insertPaidOrder, seedCatalog, type SeededCatalog } from './catalog.fixtures';
 import { registerCatalogRoutes } from './catalog.routes';
 import { expectedModel, storedModel } from './recommendation-model.reference';
-import { recommendationSql } from './recommendations';
+import { catalogueRowsSql, memberRowsSql } from './recommendations';
 
 const NOW = new Date('2026-11-20T04:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
@@ -237,26 +237,26 @@ for (const kind of DATABASE_KINDS) {
 
     it("reads only the member's own orders and events: no scan over all orders, lines or events", async () => {
       const db = server.testDatabase.database.db;
-      const plan = await db.transaction(async (tx) => {
-        // Tiny tables make a sequential scan look cheapest; forbidding it shows which index each read can use.
-        await tx.execute(sql`set local enable_seqscan = off`);
-        const [row] = await execute<{ 'QUERY PLAN': unknown }>(
-          tx,
-          sql`explain (format json) ${recommendationSql(withHistoryId, NOW, 10)}`,
-        );
-        return row?.['QUERY PLAN'];
-      });
-      const nodes: Record<string, unknown>[] = [];
-      const walk = (node: Record<string, unknown>) => {
-        nodes.push(node);
-        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
-      };
-      const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[];
-      walk(parsed[0]?.Plan ?? {});
-      const reads = nodes.filter((node) => {
-        const relation = String(node['Relation Name'] ?? '');
-        return ['orders', 'order_items', 'events'].includes(relation) || relation.startsWith('events_');
-      });
+      const explain = (statement: SQL) =>
+        db.transaction(async (tx) => {
+          // Tiny tables make a sequential scan look cheapest; forbidding it shows which index each read can use.
+          await tx.execute(sql`set local enable_seqscan = off`);
+          const [row] = await execute<{ 'QUERY PLAN': unknown }>(tx, sql`explain (format json) ${statement}`);
+          const plan = row?.['QUERY PLAN'];
+          const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: Record<string, unknown> }[];
+          const nodes: Record<string, unknown>[] = [];
+          const walk = (node: Record<string, unknown>) => {
+            nodes.push(node);
+            for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+          };
+          walk(parsed[0]?.Plan ?? {});
+          return nodes.filter((node) => {
+            const relation = String(node['Relation Name'] ?? '');
+            return ['orders', 'order_items', 'events'].includes(relation) || relation.startsWith('events_');
+          });
+        });
+      // The request's statements: the member's own rows, then catalogue rows for that member's seeds.
+      const reads = await explain(memberRowsSql(withHistoryId, NOW));
       expect(reads.map((node) => node['Relation Name'])).toEqual(expect.arrayContaining(['orders', 'order_items']));
       for (const node of reads) {
         expect(node['Node Type']).toMatch(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/);
@@ -264,6 +264,17 @@ for (const kind of DATABASE_KINDS) {
         // Orders and events by this member; lines by the id of one of the member's orders.
         expect(condition).toMatch(node['Relation Name'] === 'order_items' ? /\(order_id = o\.id\)/ : /\(member_id = /);
       }
+      const catalogueReads = await explain(
+        catalogueRowsSql({
+          seedIds: [catalog.products.puer],
+          seedWeights: [1],
+          categoryIds: [catalog.categories.coffee],
+          brandIds: [],
+          excluded: [catalog.products.puer],
+          bestSellers: 20,
+        }),
+      );
+      expect(catalogueReads).toEqual([]);
     });
 
     it('is stable from one call to the next', async () => {
