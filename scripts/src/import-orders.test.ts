@@ -135,8 +135,8 @@ for (const kind of DATABASE_KINDS) {
           'import:orders: 5 of 20 lines rejected (bad date: 1; bad quantity: 1; negative quantity outside a cancellation: 1; ' +
             `unit price not above zero: 1; wrong column count: 1); 2 of 3 return lines not refunded (no earlier purchase); see ${report}`,
         ]);
-        expect(nonEmptyLines(result.stderr)).toContain('import members: 1/5 (20%)');
-        expect(nonEmptyLines(result.stderr)).toContain('import returns: 5/5 (100%)');
+        expect(nonEmptyLines(result.stderr)).toContain('import members: 1/6 (16%)');
+        expect(nonEmptyLines(result.stderr)).toContain('import recommendations: 6/6 (100%)');
         expect(await rows()).toEqual({ members: 3, skus: 9, orders: 6, refunds: 2 });
 
         const stale = await segments(['--source', 'aggregates', '--as-of', '2011-01-01']);
